@@ -1,0 +1,40 @@
+# The README's contract: `make demo` and `make test` do all their own set-up.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.leuko-installed
+export YOLO_OFFLINE := 1
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: venv demo test lint bench-synth synth-compare clean
+
+venv: $(STAMP)
+
+# torch/torchvision: the one pair that works on this machine's disk (see README).
+# ultralytics pulls opencv-python, whose bundled Qt clashes with PySide6: swap it for the headless build.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet torch==2.14.1 torchvision==0.29.1
+	$(PY) -m pip install --quiet -e '.[app,openvino,train,export,dev]'
+	$(PY) -m pip uninstall --quiet -y opencv-python || true
+	$(PY) -m pip install --quiet --force-reinstall --no-deps \
+		"opencv-python-headless==$$($(PY) -c 'import importlib.metadata as m; print(m.version("opencv-python-headless"))')"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) -m trainer.demo
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest -q
+
+bench-synth: $(STAMP)
+	$(PY) benchmarks/bench_synth.py
+
+synth-compare: $(STAMP)
+	$(PY) -m trainer.cli synth-compare --bccd ../shared/data/bccd --out runs/synth_vs_bccd.png
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache .ruff_cache

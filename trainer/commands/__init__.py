@@ -1,0 +1,1 @@
+"""One module per `leuko-train` sub-command, each exposing `register(subparsers)`."""
