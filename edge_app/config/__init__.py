@@ -1,0 +1,1 @@
+"""Firmware configs: cameras, microscopes (with objectives), profiles, read through one schema."""
