@@ -1,0 +1,1 @@
+"""The workspace results store: SQLite (WAL) + content-addressed field images beside it."""
