@@ -1,0 +1,1 @@
+"""Inference runtime: preprocessing, backends (ONNX Runtime, OpenVINO), decode + NMS, tiling."""
