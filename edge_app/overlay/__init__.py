@@ -1,0 +1,1 @@
+"""Overlays: annotators that draw detections on a frame, each `annotate(scene, detections) -> scene`."""
