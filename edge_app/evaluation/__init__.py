@@ -1,0 +1,1 @@
+"""Evaluation shared by trainer validation, export parity and QA comparison (numpy only)."""
