@@ -18,12 +18,13 @@ import torch.distributed as dist
 from ultralytics.models.yolo.detect import DetectionValidator
 from ultralytics.utils import RANK, nms
 
+from edge_app.detections import Detections
 from edge_app.domains import Domain
 from edge_app.errors import ValidationError
 from edge_app.taxonomy import Taxonomy
 from trainer.attridet import offline
 from trainer.attridet.dataset import build_attr_dataset
-from trainer.attridet.metrics import ImageRecord, evaluate
+from trainer.attridet.metrics import EvalImage, evaluate, group_probs_to_attr_prob
 
 ATTR_FITNESS_WEIGHT = 0.1
 
@@ -34,7 +35,7 @@ class AttriDetValidator(DetectionValidator):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         offline.install()
         super().__init__(*args, **kwargs)
-        self.records: list[ImageRecord] = []
+        self.records: list[EvalImage] = []
         self.report: dict[str, Any] = {}
         self.taxonomy: Taxonomy | None = None
 
@@ -68,20 +69,23 @@ class AttriDetValidator(DetectionValidator):
         for si, pred in enumerate(preds):
             self.records.append(self._record(si, pred, batch))
 
-    def _record(self, si: int, pred: dict[str, torch.Tensor], batch: dict[str, Any]) -> ImageRecord:
+    def _record(self, si: int, pred: dict[str, torch.Tensor], batch: dict[str, Any]) -> EvalImage:
+        assert self.taxonomy is not None
         pbatch = self._prepare_batch(si, batch)
         idx = batch["batch_idx"] == si
         codes = batch["attributes"][idx] if "attributes" in batch else torch.zeros(int(idx.sum()), 0)
-        return ImageRecord(
-            gt_boxes=_np(pbatch["bboxes"]).reshape(-1, 4),
-            gt_cls=_np(pbatch["cls"]).astype(np.int64).reshape(-1),
-            gt_codes=_np(codes).astype(np.int64),
-            det_boxes=_np(pred["bboxes"]),
-            det_conf=_np(pred["conf"]),
-            det_cls=_np(pred["cls"]).astype(np.int64),
-            det_attr=_np(pred["extra"]),
-            domain=image_domain(pbatch["im_file"], self.data.get("domain")),
+        counts = [len(a.values) for a in self.taxonomy.attributes]
+        gt = Detections.from_attribute_codes(
+            _np(pbatch["bboxes"]).reshape(-1, 4), _np(pbatch["cls"]), _np(codes), self.taxonomy.max_values
         )
+        extra = _np(pred["extra"])
+        attr_prob = (
+            group_probs_to_attr_prob(extra, counts)
+            if extra.shape[1] == sum(counts)
+            else np.zeros((len(extra), 0, 0), np.float32)
+        )
+        det = Detections(_np(pred["bboxes"]), _np(pred["cls"]), _np(pred["conf"]), attr_prob)
+        return EvalImage(gt, det, image_domain(pbatch["im_file"], self.data.get("domain")))
 
     def gather_stats(self) -> None:
         super().gather_stats()
@@ -95,9 +99,9 @@ class AttriDetValidator(DetectionValidator):
     def get_stats(self) -> dict[str, Any]:
         stats = super().get_stats()
         assert self.taxonomy is not None
-        self.report = evaluate(self.records, self.taxonomy, max_det=min(self.args.max_det, 100))
+        self.report = evaluate(self.records, self.taxonomy)
         stats.update(summary_metrics(self.report))
-        if "fitness" in stats and not np.isnan(self.report["attr_macro_f1_mean"]):
+        if "fitness" in stats and self.report["attr_macro_f1_mean"] is not None:
             stats["fitness"] = float(stats["fitness"]) + ATTR_FITNESS_WEIGHT * self.report["attr_macro_f1_mean"]
         return stats
 
@@ -106,8 +110,8 @@ def summary_metrics(report: dict[str, Any]) -> dict[str, float]:
     """The report's headline numbers, as results.csv columns."""
     out = {"metrics/leuko_mAP50": report["mAP50"], "metrics/leuko_mAP50-95": report["mAP50-95"]}
     if report["attributes"]:
-        out["metrics/attr_acc"] = report["attr_accuracy_mean"]
-        out["metrics/attr_f1"] = report["attr_macro_f1_mean"]
+        out["metrics/attr_acc"] = report["attr_accuracy_mean"] or 0.0
+        out["metrics/attr_f1"] = report["attr_macro_f1_mean"] or 0.0
     return {k: round(float(v), 5) for k, v in out.items()}
 
 
