@@ -13,6 +13,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "trainer.commands.check",
     "trainer.commands.convert",
     "trainer.commands.synth",
+    "trainer.commands.train",
+    "trainer.commands.val",
 )
 
 

@@ -1,0 +1,121 @@
+"""AttriDet model: one output tensor (box, classes, attributes), ONNX export, ASL loss, pickling."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("YOLO_OFFLINE", "1")
+
+torch = pytest.importorskip("torch")
+
+from edge_app.model_card import ModelCard  # noqa: E402
+from edge_app.taxonomy import Taxonomy  # noqa: E402
+
+IMGSZ = 128
+ANCHORS = sum((IMGSZ // s) ** 2 for s in (8, 16, 32))
+TAXONOMY = Taxonomy.leukemia_attri()
+CHANNELS = 4 + TAXONOMY.num_classes + 2 * TAXONOMY.num_attributes
+
+
+@pytest.fixture(scope="module")
+def model():
+    from trainer.attridet.model import build_model
+    from trainer.attridet.spec import ModelSpec
+
+    torch.manual_seed(0)
+    return build_model(ModelSpec("n"), TAXONOMY).eval()
+
+
+def test_one_output_tensor_carries_box_class_and_attribute_channels(model) -> None:
+    y, raw = model(torch.rand(2, 3, IMGSZ, IMGSZ))
+    assert y.shape == (2, CHANNELS, ANCHORS)
+    assert ModelCard("m", TAXONOMY, (IMGSZ, IMGSZ)).output_channels == CHANNELS
+    attrs = y[:, 4 + TAXONOMY.num_classes :].reshape(2, TAXONOMY.num_attributes, 2, ANCHORS)
+    assert torch.allclose(attrs.sum(2), torch.ones(1))  # softmax within each attribute
+    assert raw["attrs"].shape == (2, 2 * TAXONOMY.num_attributes, ANCHORS)
+
+
+def test_baseline_is_the_same_detector_with_the_stock_head() -> None:
+    from ultralytics.nn.modules.head import Detect
+
+    from trainer.attridet.model import build_model
+    from trainer.attridet.spec import ModelSpec
+
+    baseline = build_model(ModelSpec("n", attributes=False), TAXONOMY).eval()
+    assert type(baseline.model[-1]) is Detect
+    assert baseline(torch.rand(1, 3, IMGSZ, IMGSZ))[0].shape == (1, 4 + TAXONOMY.num_classes, ANCHORS)
+
+
+def test_onnx_export_runs_in_onnxruntime_with_every_channel(model, tmp_path: Path) -> None:
+    ort = pytest.importorskip("onnxruntime")
+    head = model.model[-1]
+    x = torch.rand(1, 3, IMGSZ, IMGSZ)
+    head.export = True
+    try:
+        expected = model(x).detach().numpy()
+        path = tmp_path / "attridet.onnx"
+        torch.onnx.export(model, (x,), str(path), input_names=["images"], output_names=["output0"], dynamo=False)
+    finally:
+        head.export = False
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    (out,) = session.run(None, {"images": x.numpy()})
+    assert out.shape == (1, CHANNELS, ANCHORS)
+    np.testing.assert_allclose(out, expected, rtol=1e-3, atol=1e-3)
+
+
+def test_model_pickles_for_checkpoints_and_ddp(model) -> None:
+    cloudpickle = pytest.importorskip("cloudpickle")
+    x = torch.rand(1, 3, IMGSZ, IMGSZ)
+    for module in (pickle, cloudpickle):
+        clone = pickle.loads(module.dumps(model))
+        assert torch.allclose(clone(x)[0], model(x)[0])
+
+
+def test_asl_ignores_not_annotated_attributes() -> None:
+    from trainer.attridet.loss import AttributeTargets, asymmetric_loss
+
+    targets = AttributeTargets((2, 2, 2), torch.device("cpu"))
+    codes = torch.tensor([[0, 1, 2], [1, 2, 0]])  # 2 = not annotated
+    onehot, valid = targets(codes)
+    assert onehot.tolist() == [[1, 0, 0, 1, 0, 0], [0, 1, 0, 0, 1, 0]]
+    assert valid.tolist() == [[True] * 4 + [False] * 2, [True, True, False, False, True, True]]
+    logits = torch.randn(2, 6, requires_grad=True)
+    (asymmetric_loss(logits, onehot) * valid).sum().backward()
+    assert logits.grad is not None
+    assert (logits.grad[~valid] == 0).all() and (logits.grad[valid] != 0).all()
+
+
+def test_padded_attributes_follow_the_assigner_target_order() -> None:
+    from trainer.attridet.loss import padded_attributes
+
+    batch = {"batch_idx": torch.tensor([0.0, 0.0, 2.0]), "attributes": torch.tensor([[1, 0], [0, 1], [2, 2]])}
+    out = padded_attributes(batch, 3, torch.device("cpu"))
+    assert out.tolist() == [[[1, 0], [0, 1]], [[-1, -1], [-1, -1]], [[2, 2], [-1, -1]]]
+
+
+def test_loss_has_an_attribute_term_and_backpropagates(model) -> None:
+    from ultralytics.cfg import get_cfg
+
+    model.args = get_cfg()
+    model.train()
+    batch = {
+        "img": torch.rand(2, 3, IMGSZ, IMGSZ),
+        "batch_idx": torch.tensor([0.0, 1.0]),
+        "cls": torch.tensor([[1.0], [3.0]]),
+        "bboxes": torch.tensor([[0.5, 0.5, 0.3, 0.3], [0.3, 0.3, 0.2, 0.2]]),
+        "attributes": torch.tensor([[0, 1, 2, 0, 1, 0, 1], [1, 1, 1, 2, 2, 2, 2]]),
+    }
+    try:
+        loss, items = model.loss(batch)
+        loss.sum().backward()
+    finally:
+        model.eval()
+        model.criterion = None
+    assert set(items) == {"box_loss", "cls_loss", "dfl_loss", "attr_loss"}
+    assert float(items["attr_loss"]) > 0
+    assert model.model[-1].cv4[0][-1].weight.grad is not None
