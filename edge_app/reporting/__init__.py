@@ -1,0 +1,1 @@
+"""Slide reports: differential counts with confidence intervals, attribute frequencies, description."""
