@@ -1,0 +1,105 @@
+"""The camera: sensor noise, white balance, tone, sharpening, 8-bit output and the file encoding.
+
+C2 (the microscope's own camera) is a plain machine-vision pipeline: fair white balance, low
+noise, no sharpening, high-quality JPEG. C1 (a phone held to the eyepiece) runs a consumer
+pipeline tuned for landscapes: its auto white balance is fooled by the lamp, it denoises into
+blotchy colour noise, boosts contrast and saturation, over-sharpens (halos around cells), and
+saves JPEG at the phone's default quality with 4:2:0 chroma subsampling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from edge_app.synth.textures import sensor_noise
+
+# Output level of the empty background (BGR): the BCCD fields' background sits at ~(206, 209, 206),
+# a faintly green grey from the tungsten lamp through the daylight filter.
+TARGET_WHITE = (0.808, 0.82, 0.806)
+
+
+@dataclass(frozen=True)
+class CameraParams:
+    phone: bool
+    wb_error_bgr: tuple[float, float, float]  # residual gains after auto white balance
+    shot_noise: float  # noise std at full scale ~ sqrt(signal)
+    read_noise: float
+    noise_blur_px: float  # in-camera denoising leaves low-frequency (blotchy) noise
+    contrast: float  # S-curve strength (1 = linear)
+    saturation: float
+    sharpen: float  # unsharp-mask amount
+    sharpen_sigma_px: float
+    jpeg_quality: int
+
+
+def sample_camera(rng: np.random.Generator, phone: bool) -> CameraParams:
+    if phone:
+        tint = rng.normal(0, 0.035, 3)
+        return CameraParams(
+            True, tuple(float(v) for v in 1 + tint), rng.uniform(0.012, 0.022), rng.uniform(0.004, 0.008),  # type: ignore[arg-type]
+            rng.uniform(0.7, 1.3), rng.uniform(1.1, 1.3), rng.uniform(1.1, 1.35),
+            rng.uniform(0.8, 1.6), rng.uniform(1.0, 1.8), int(rng.integers(72, 89)),
+        )  # fmt: skip
+    tint = rng.normal(0, 0.015, 3)
+    return CameraParams(
+        False, tuple(float(v) for v in 1 + tint), rng.uniform(0.006, 0.01), rng.uniform(0.002, 0.004),  # type: ignore[arg-type]
+        0.0, 1.0, rng.uniform(1.0, 1.08), rng.uniform(0.0, 0.25), 1.0, 95,
+    )  # fmt: skip
+
+
+def _white_balance(light: np.ndarray, params: CameraParams) -> np.ndarray:
+    """Auto white balance on the background: scale the brightest tenth to TARGET_WHITE, then err."""
+    sample = cv2.resize(light, (64, 64), interpolation=cv2.INTER_AREA).reshape(-1, 3)
+    bright = sample[sample.sum(axis=1) >= np.quantile(sample.sum(axis=1), 0.9)]
+    gains = np.asarray(TARGET_WHITE) / np.maximum(bright.mean(axis=0), 1e-3) * np.asarray(params.wb_error_bgr)
+    light *= gains.astype(np.float32)
+    return light
+
+
+def _noise(image: np.ndarray, params: CameraParams, rng: np.random.Generator) -> np.ndarray:
+    """Shot + read noise; a phone's denoiser leaves it blotchy (low-pass, stronger per pixel)."""
+    unit = sensor_noise(rng, *image.shape[:2])
+    if params.noise_blur_px > 0:
+        unit = cv2.GaussianBlur(unit, (0, 0), params.noise_blur_px) * (1 + params.noise_blur_px)
+    sigma = image * params.shot_noise**2
+    sigma += params.read_noise**2
+    image += cv2.sqrt(sigma) * unit
+    return image
+
+
+def _tone(image: np.ndarray, params: CameraParams) -> np.ndarray:
+    """Saturation about the luma and contrast about the film's mid-tone, as one affine map."""
+    if params.saturation == 1.0 and params.contrast == 1.0:
+        return image
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)[..., None]
+    c, sat = params.contrast, params.saturation
+    image *= c * sat
+    image += grey * (c * (1 - sat)) + 0.55 * (1 - c)
+    return image
+
+
+def _sharpen(image: np.ndarray, params: CameraParams) -> np.ndarray:
+    if params.sharpen <= 0.01:
+        return image
+    soft = cv2.GaussianBlur(image, (0, 0), params.sharpen_sigma_px)
+    return cv2.addWeighted(image, 1 + params.sharpen, soft, -params.sharpen, 0.0)
+
+
+def apply_camera(light: np.ndarray, params: CameraParams, rng: np.random.Generator) -> np.ndarray:
+    """Linear light (H, W, 3) -> the camera's 8-bit BGR image (before file encoding). Works in place."""
+    image = _noise(_white_balance(light, params), params, rng)
+    image = _sharpen(_tone(image, params), params)
+    return cv2.convertScaleAbs(np.maximum(image, 0.0, out=image), alpha=255.0)
+
+
+def encode_image(image: np.ndarray, params: CameraParams) -> bytes:
+    """The bytes the camera writes: JPEG at its quality; 4:2:0 on phones, 4:4:4 on C2."""
+    sampling = cv2.IMWRITE_JPEG_SAMPLING_FACTOR_420 if params.phone else cv2.IMWRITE_JPEG_SAMPLING_FACTOR_444
+    flags = [cv2.IMWRITE_JPEG_QUALITY, params.jpeg_quality, cv2.IMWRITE_JPEG_SAMPLING_FACTOR, sampling]
+    ok, buf = cv2.imencode(".jpg", image, flags)
+    if not ok:  # pragma: no cover - OpenCV only fails on empty images
+        raise RuntimeError("JPEG encoding failed")
+    return buf.tobytes()
