@@ -120,8 +120,9 @@ def _runs_as(backend: Any, file: BundleFile) -> str:
     compiled = getattr(backend, "compiled", None)
     if compiled is None:
         return file.precision
-    resolved = str(compiled.get_property("INFERENCE_PRECISION_HINT")).lower()
-    return f"{file.precision} weights, {resolved.replace('<type: ', '').rstrip('>')} compute"
+    resolved = compiled.get_property("INFERENCE_PRECISION_HINT")
+    name = resolved.get_type_name() if hasattr(resolved, "get_type_name") else str(resolved)
+    return f"{file.precision} weights, {name} compute"
 
 
 def add_deltas(results: list[VariantResult]) -> None:
