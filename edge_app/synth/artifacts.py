@@ -48,7 +48,7 @@ def sample_artifact(rng: np.random.Generator) -> ArtifactShape:
     offsets = ((float(rng.random()), float(rng.random())), (float(rng.random()), float(rng.random())))
     if kind == "smudge":
         return ArtifactShape(
-            kind, rng.uniform(3.5, 7.5), rng.uniform(1.2, 2.2), rng.uniform(0, math.pi), rng.uniform(0.35, 0.6),
+            kind, rng.uniform(3.5, 7.5), rng.uniform(1.0, 1.7), rng.uniform(0, math.pi), rng.uniform(0.5, 0.85),
             texture_offsets=offsets,
         )  # fmt: skip
     radius = rng.uniform(1.2, 4.0)
@@ -59,15 +59,18 @@ def sample_artifact(rng: np.random.Generator) -> ArtifactShape:
 
 
 def _smudge(a: ArtifactShape, g: PatchGrid, pitch: float, stains: StainSet) -> np.ndarray:
+    """A crushed cell: ragged pale-purple smear of chromatin strands, drawn out along `angle`."""
     c, s = math.cos(a.angle), math.sin(a.angle)
     u, v = g.x * c + g.y * s, -g.x * s + g.y * c
     sq = math.sqrt(a.aspect)
     rho = np.hypot(u / sq, v * sq) / (a.radius_um / sq)
     ragged = texture_patch("cyto", a.texture_offsets[0], g.size, g.size, pitch)
-    body = np.clip(1.25 - rho + 0.18 * ragged, 0.0, 1.0) ** 0.8
+    body = np.clip(1.2 - rho + 0.22 * ragged, 0.0, 1.0) ** 0.7
     streak = texture_patch("streak", a.texture_offsets[1], g.size, g.size, pitch)
-    amount = body * a.density * np.clip(0.8 + 0.45 * streak, 0.2, 1.6)
-    return stain_od([(amount, stains.nucleus), (body * 0.08, stains.baso)])
+    turn = cv2.getRotationMatrix2D((g.size / 2, g.size / 2), -math.degrees(a.angle), 1.0)
+    streak = cv2.warpAffine(streak, turn, (g.size, g.size), borderMode=cv2.BORDER_REFLECT)
+    strands = 0.55 + 0.45 * np.tanh(1.5 * streak)
+    return stain_od([(body * strands * a.density, stains.nucleus), (body * 0.06, stains.baso)])
 
 
 def _precipitate(a: ArtifactShape, g: PatchGrid, pitch: float, stains: StainSet) -> np.ndarray:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from edge_app.synth.optics import gaussian_blur
 from edge_app.synth.textures import sensor_noise
 
 # Output level of the empty background (BGR): the BCCD fields' background sits at ~(206, 209, 206),
@@ -40,7 +41,7 @@ def sample_camera(rng: np.random.Generator, phone: bool) -> CameraParams:
         tint = rng.normal(0, 0.035, 3)
         return CameraParams(
             True, tuple(float(v) for v in 1 + tint), rng.uniform(0.012, 0.022), rng.uniform(0.004, 0.008),  # type: ignore[arg-type]
-            rng.uniform(0.7, 1.3), rng.uniform(1.1, 1.3), rng.uniform(1.1, 1.35),
+            rng.uniform(0.7, 1.3), rng.uniform(1.05, 1.2), rng.uniform(1.05, 1.25),
             rng.uniform(0.8, 1.6), rng.uniform(1.0, 1.8), int(rng.integers(72, 89)),
         )  # fmt: skip
     tint = rng.normal(0, 0.015, 3)
@@ -84,7 +85,7 @@ def _tone(image: np.ndarray, params: CameraParams) -> np.ndarray:
 def _sharpen(image: np.ndarray, params: CameraParams) -> np.ndarray:
     if params.sharpen <= 0.01:
         return image
-    soft = cv2.GaussianBlur(image, (0, 0), params.sharpen_sigma_px)
+    soft = gaussian_blur(image, params.sharpen_sigma_px)
     return cv2.addWeighted(image, 1 + params.sharpen, soft, -params.sharpen, 0.0)
 
 

@@ -57,23 +57,34 @@ def sample_optics(rng: np.random.Generator, low_cost: bool, magnification: float
     if low_cost:
         lamp = (rng.uniform(0.72, 0.84), rng.uniform(0.8, 0.86), rng.uniform(0.82, 0.9))
         return OpticsParams(
-            diffraction * rng.uniform(1.8, 2.6), dof * rng.uniform(0.5, 1.5), rng.uniform(0.002, 0.005),
+            diffraction * rng.uniform(2.4, 3.4), dof * rng.uniform(0.3, 1.2), rng.uniform(0.002, 0.005),
             rng.uniform(1.2, 1.6), lamp, rng.uniform(0.22, 0.4),
             (rng.uniform(-0.12, 0.12), rng.uniform(-0.12, 0.12)), rng.uniform(0.08, 0.18),
         )  # fmt: skip
     lamp = tuple(float(v) for v in rng.uniform(0.81, 0.85, 3))
     return OpticsParams(
-        diffraction * rng.uniform(1.6, 2.2), dof * rng.uniform(0.0, 0.5), rng.uniform(0.0, 0.0008),
+        diffraction * rng.uniform(1.8, 2.6), dof * rng.uniform(0.0, 0.5), rng.uniform(0.0, 0.0008),
         1.0, lamp, rng.uniform(0.04, 0.1),  # type: ignore[arg-type]
         (rng.uniform(-0.03, 0.03), rng.uniform(-0.03, 0.03)), rng.uniform(0.0, 0.03),
     )  # fmt: skip
 
 
+def gaussian_blur(image: np.ndarray, sigma_px: float) -> np.ndarray:
+    """Gaussian blur; wide ones run at half resolution (4x fewer pixels, 2x shorter kernel),
+    where the lost detail is far below what the blur itself removes."""
+    if sigma_px < 3.0:
+        return cv2.GaussianBlur(image, (0, 0), sigma_px)
+    h, w = image.shape[:2]
+    small = cv2.resize(image, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (0, 0), math.sqrt(sigma_px * sigma_px - 1.0) / 2)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
 def _blur(image: np.ndarray, sigma_px: float, blue_factor: float) -> np.ndarray:
-    out = cv2.GaussianBlur(image, (0, 0), sigma_px) if sigma_px > 0.25 else image.copy()
+    out = gaussian_blur(image, sigma_px) if sigma_px > 0.25 else image.copy()
     if blue_factor > 1.0 and sigma_px > 0.25:
         extra = sigma_px * math.sqrt(blue_factor * blue_factor - 1)
-        out[..., 0] = cv2.GaussianBlur(out[..., 0], (0, 0), extra)
+        out[..., 0] = gaussian_blur(np.ascontiguousarray(out[..., 0]), extra)
     return out
 
 
@@ -88,28 +99,27 @@ def _lateral_ca(image: np.ndarray, amount: float) -> np.ndarray:
     return image
 
 
-def illumination(params: OpticsParams, height: int, width: int) -> np.ndarray:
-    """(H, W, 3) light reaching the sensor with no slide absorption: lamp x field shading."""
+def illumination(params: OpticsParams, height: int, width: int, gain: float = 1.0) -> np.ndarray:
+    """(H, W, 3) light reaching the sensor with no slide absorption: lamp x field shading x gain."""
     ys, xs = np.linspace(-1, 1, 33, dtype=np.float32)[:, None], np.linspace(-1, 1, 33, dtype=np.float32)[None, :]
     aspect = width / height
     r2 = (xs * xs * aspect + ys * ys / aspect) / (aspect + 1 / aspect)
     shade = (1 - params.vignetting * r2) * (1 + params.gradient[0] * xs + params.gradient[1] * ys)
-    shade = cv2.resize(shade.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR)
-    return shade[..., None] * np.asarray(params.lamp_bgr, np.float32)
+    small = shade[..., None] * (np.asarray(params.lamp_bgr, np.float32) * gain)
+    return cv2.resize(small.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR)
 
 
 def apply_optics(
     od: np.ndarray, params: OpticsParams, pitch_um: float, magnification: float, extra_defocus_um: float = 0.0
 ) -> np.ndarray:
     """Optical density of the slide -> linear light on the sensor, (H, W, 3) float32 in ~[0, 1]."""
-    transmitted = np.exp(-od)
+    transmitted = cv2.exp(np.negative(od))  # OpenCV exp: 2-3x faster than numpy here
     defocus = defocus_blur_sigma_um(params.defocus_um + extra_defocus_um, magnification)
     sigma_px = math.hypot(params.psf_sigma_um, defocus) / pitch_um
     transmitted = _lateral_ca(_blur(transmitted, sigma_px, params.blue_blur), params.lateral_ca)
-    light = illumination(params, *od.shape[:2])
+    light = illumination(params, *od.shape[:2], gain=1 - params.glare)
     small = cv2.resize(transmitted, (32, 32), interpolation=cv2.INTER_AREA) * cv2.resize(light, (32, 32))
-    flare = params.glare * small.reshape(-1, 3).mean(axis=0)  # glare: a share of the mean light, everywhere
-    light *= 1 - params.glare
+    flare = params.glare / (1 - params.glare) * small.reshape(-1, 3).mean(axis=0)  # glare: share of the mean light
     light *= transmitted
     light += flare.astype(np.float32)
     return light

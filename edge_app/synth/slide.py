@@ -150,8 +150,8 @@ class VirtualSlide:
         lx, ly = lx[inside], ly[inside]
         n = len(lx)
         thick = self.profile.thickness(lx, ly)
-        x = lx + rng.uniform(-0.22, 0.22, n) * a
-        y = ly + rng.uniform(-0.22, 0.22, n) * a
+        x = lx + rng.uniform(-0.16, 0.16, n) * a
+        y = ly + rng.uniform(-0.16, 0.16, n) * a
         keep = rng.random(n) < np.minimum(thick, 1.0)
         extra = rng.random(n) < np.clip(thick - 1.0, 0.0, 0.7)
         phi, dist = rng.uniform(0, 2 * math.pi, n), rng.uniform(0.35, 0.65, n) * a

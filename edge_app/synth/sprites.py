@@ -73,17 +73,17 @@ def _rbc_params() -> np.ndarray:
     return np.stack(
         [
             rng.uniform(*RBC_DIAMETER_UM, n),
-            rng.uniform(1.0, 1.12, n) ** 2,
+            np.where(rng.random(n) < 0.15, rng.uniform(1.25, 1.5, n), rng.uniform(1.0, 1.12, n) ** 2),
             rng.uniform(0, math.pi, n),
-            rng.uniform(0.35, 0.8, n),  # depth of the central pallor
-            rng.normal(0, 0.02, n),
-            rng.normal(0, 0.015, n),
+            rng.uniform(0.45, 0.9, n),  # depth of the central pallor
+            rng.normal(0, 0.035, n),  # oval / pear-shaped outline
+            rng.normal(0, 0.025, n),
             rng.uniform(0, 2 * math.pi, n),
             rng.uniform(0, 2 * math.pi, n),
             specks,
             rng.uniform(-0.45, 0.45, n),
             rng.uniform(-0.45, 0.45, n),
-            rng.uniform(0.35, 0.55, n),  # width of the pallor (share of the radius)
+            rng.uniform(0.38, 0.58, n),  # width of the pallor (share of the radius)
         ],
         axis=1,
     )
@@ -108,7 +108,7 @@ def _platelet_sprite(rng: np.random.Generator, size: int, pitch: float) -> np.nd
     rho = np.hypot(u / math.sqrt(asp), v * math.sqrt(asp)) / (diam / 2 * wob)
     n = size * ss
     granules = texture_patch("dots_medium", (rng.random(), rng.random()), n, n, pitch / ss)
-    density = np.where(rho < 1, 0.3 + 1.1 * granules * np.clip(1.4 - rho, 0, 1), 0.0)
+    density = np.where(rho < 1, 0.45 + 0.6 * granules * np.clip(1.4 - rho, 0, 1), 0.0)
     return cv2.resize(density.astype(np.float32), (size, size), interpolation=cv2.INTER_AREA)
 
 
