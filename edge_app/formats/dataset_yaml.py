@@ -1,7 +1,6 @@
 """The dataset YAML: ultralytics' `path/train/val/test/names` plus Leuko's attribute keys.
 
-    path: .                      # root, relative to this file
-    train: images/train          # image folders per split (labels/ mirrors images/)
+    train: images/train          # image folders per split, relative to this file (labels/ mirrors images/)
     val: images/val
     test: images/test
     taxonomy: LeukemiaAttri
@@ -31,8 +30,8 @@ def dataset_yaml_dict(
     domain: str | None = None,
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    data: dict[str, Any] = {"path": "."}
-    data.update(splits)
+    # No `path:` key: ultralytics then resolves the splits against this file's folder, as we do.
+    data: dict[str, Any] = dict(splits)
     data.update(taxonomy.to_dataset_yaml())
     if domain:
         data["domain"] = domain

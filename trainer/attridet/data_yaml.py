@@ -1,8 +1,8 @@
 """Hand ultralytics a data.yaml it resolves the way Leuko means it.
 
-Leuko's data.yaml says `path: .` relative to the YAML file; ultralytics resolves a relative
-`path` against its datasets folder or the working directory. The run gets a copy whose `path` is
-absolute, written into the run folder (also the record of what was trained on).
+Leuko's data.yaml names its splits relative to the YAML file (no `path`, or a relative one);
+the run folder keeps a copy as the record of what was trained on, and a copy elsewhere must
+say where the splits are: its `path` is absolute.
 """
 
 from __future__ import annotations

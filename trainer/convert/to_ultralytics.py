@@ -83,7 +83,6 @@ def _plain_rows(spec: DatasetSpec, label: Path, report: ConversionReport) -> lis
 
 def _write_yaml(spec: DatasetSpec, out: Path, splits: dict[str, str]) -> Path:
     data = dataset_yaml_dict(spec.taxonomy.with_attributes(()), splits, spec.domain)
-    del data["path"]
     data["source"] = f"Leuko dataset {spec.yaml_path}, attributes dropped"
     path = out / DATASET_YAML_NAME
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
