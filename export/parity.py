@@ -3,7 +3,9 @@
 Each model file is opened with `ModelBundle` (checksums, embedded card, output shape), run by
 edge_app's `Detector` (letterbox, infer, decode, NMS), and scored with `edge_app.evaluation`.
 OpenVINO runs twice: with the CPU plugin's default precision (bf16 on AMX CPUs) and with
-INFERENCE_PRECISION_HINT=f32. Latency is the median of timed runs after warm-up.
+INFERENCE_PRECISION_HINT=f32. Latency is the median of timed runs after warm-up, measured in
+interleaved rounds over all variants (the best round kept), so a busy spell on a shared CPU
+does not land on one variant only.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from edge_app.detections import Detections
 from edge_app.evaluation.attribute_agreement import score_attributes
 from edge_app.evaluation.detection_map import evaluate_map
 from edge_app.model_card import BundleFile
+from edge_app.runtime.backends.base import InferenceBackend
 from edge_app.runtime.bundle import ModelBundle
 from edge_app.runtime.decode import DecodeSettings
 from edge_app.runtime.detector import Detector
@@ -30,6 +33,7 @@ OV_HINTS: tuple[str | None, ...] = (None, "f32")
 MAP_TOLERANCE = 0.01  # 1 point of mAP50-95
 ATTR_TOLERANCE = 0.01  # 1 point of attribute accuracy
 ORT_INT8_LATENCY_RATIO = 0.6
+LATENCY_ROUNDS = 5
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class VariantResult:
     map50_95: float
     map50: float
     attr_accuracy: float | None
-    infer_ms: float  # median network time on one input
+    infer_ms: float  # median network time on one input (best of interleaved rounds)
     pipeline_ms: float  # median letterbox + infer + decode + NMS per image of the set
     detections: int
     reference: str = ""
@@ -63,7 +67,10 @@ class VariantResult:
 
 def run_parity(bundle_dir: Path, data: LabelledSet, settings: ParitySettings = ParitySettings()) -> dict[str, Any]:
     bundle = ModelBundle.open(bundle_dir)
-    results = [evaluate_variant(bundle, f, hint, data, settings) for f, hint in variants(bundle)]
+    loaded = [(f, hint, _load(bundle, f, hint, settings)) for f, hint in variants(bundle)]
+    results = [evaluate_variant(bundle, f, hint, backend, data, settings) for f, hint, backend in loaded]
+    for result, ms in zip(results, interleaved_latency([b for *_, b in loaded], settings), strict=True):
+        result.infer_ms = ms
     add_deltas(results)
     return {
         "bundle": str(bundle_dir), "bundle_id": bundle.card.bundle_id, "split": data.split,
@@ -78,11 +85,15 @@ def variants(bundle: ModelBundle) -> list[tuple[BundleFile, str | None]]:
     return [(f, hint) for f in models for hint in (OV_HINTS if f.backend == "openvino" else (None,))]
 
 
-def evaluate_variant(bundle: ModelBundle, file: BundleFile, hint: str | None, data: LabelledSet,
-                     settings: ParitySettings) -> VariantResult:
+def _load(bundle: ModelBundle, file: BundleFile, hint: str | None, settings: ParitySettings) -> InferenceBackend:
     options = {"precision_hint": hint} if file.backend == "openvino" else {}
     backend = bundle.load_backend(file, settings.threads, **options)
     backend.warm_up(settings.warmup)
+    return backend
+
+
+def evaluate_variant(bundle: ModelBundle, file: BundleFile, hint: str | None, backend: InferenceBackend,
+                     data: LabelledSet, settings: ParitySettings) -> VariantResult:
     detector = Detector(bundle.card, backend, DecodeSettings(settings.conf, settings.iou, 300))
     label = f"{file.backend} {file.precision}" + (f" ({hint or 'default'})" if file.backend == "openvino" else "")
     gts, preds, pipeline = [], [], []
@@ -94,7 +105,7 @@ def evaluate_variant(bundle: ModelBundle, file: BundleFile, hint: str | None, da
     return VariantResult(
         label, file.backend, file.precision, (hint or "default") if file.backend == "openvino" else "-",
         _runs_as(backend, file), boxes.map50_95, boxes.map50, _attr_accuracy(bundle, gts, preds),
-        _median_infer_ms(backend, settings), statistics.median(pipeline), sum(len(p) for p in preds),
+        float("nan"), statistics.median(pipeline), sum(len(p) for p in preds),
     )
 
 
@@ -106,10 +117,24 @@ def _attr_accuracy(bundle: ModelBundle, gts: list[Detections], preds: list[Detec
     return report.mean_accuracy if report.matched_cells else None
 
 
-def _median_infer_ms(backend: Any, settings: ParitySettings) -> float:
+def interleaved_latency(backends: list[InferenceBackend], settings: ParitySettings) -> list[float]:
+    """Median inference ms per backend, measured round-robin and the best round kept.
+
+    Other processes share the CPU: measuring variants one after the other lets a busy spell land
+    on one of them; interleaving rounds and keeping each one's best round compares like with like.
+    """
+    runs = max(3, settings.latency_runs // LATENCY_ROUNDS)
+    best = [float("inf")] * len(backends)
+    for _ in range(LATENCY_ROUNDS):
+        for i, backend in enumerate(backends):
+            best[i] = min(best[i], _median_infer_ms(backend, runs))
+    return best
+
+
+def _median_infer_ms(backend: InferenceBackend, runs: int) -> float:
     tensor = np.random.default_rng(0).random(backend.input_shape, dtype=np.float32)
     times = []
-    for _ in range(settings.latency_runs):
+    for _ in range(runs):
         start = time.perf_counter()
         backend.infer(tensor)
         times.append((time.perf_counter() - start) * 1e3)
