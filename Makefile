@@ -7,7 +7,7 @@ STAMP := $(VENV)/.leuko-installed
 export YOLO_OFFLINE := 1
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: venv demo test lint bench-synth synth-compare clean
+.PHONY: venv demo test lint bench-synth synth-compare demo-model clean
 
 venv: $(STAMP)
 
@@ -38,3 +38,8 @@ synth-compare: $(STAMP)
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache
+
+# The demo bundle the app embeds (edge_app/assets/models/demo): synth -> train -> export -> install.
+# CPU only; see README for the time it takes.
+demo-model: $(STAMP)
+	$(PY) -m trainer.demo_model

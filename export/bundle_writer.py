@@ -52,6 +52,7 @@ class ExportRequest:
     float_scope: str = "auto"
     ort: OrtQuantSettings = field(default_factory=OrtQuantSettings)
     overwrite: bool = False
+    intended_use: str = ""  # default: the card's "research and evaluation only; not for clinical use"
 
 
 def export_bundle(req: ExportRequest) -> ModelCard:
@@ -100,6 +101,7 @@ def base_card(req: ExportRequest, weights: TrainedWeights) -> ModelCard:
         taxonomy=weights.taxonomy, input_size=size, stride=stride,
         domains=req.domains or weights.domains, architecture=weights.architecture,
         training=weights.training, metrics=weights.metrics,
+        **({"intended_use": req.intended_use} if req.intended_use else {}),
     )
 
 

@@ -1,0 +1,84 @@
+"""`make demo-model`: train, export and install the demo bundle the app embeds.
+
+    python -m trainer.demo_model [--fields 400] [--epochs 30] [--imgsz 320] [--out runs/demo-model]
+
+1. synthetic fields for the four 100x domains (high/low-cost microscope x phone/microscope camera),
+2. one data.yaml over all four,
+3. AttriDet-n trained from scratch on the CPU (no pretrained weights exist offline),
+4. exported to ONNX FP32 (the QA reference) + ONNX INT8 (the device model; OpenVINO runs the
+   ONNX files too), INT8 calibrated on L_100x_C2 (the default profile: XSZ-107BN + ZZCAT 5MP),
+5. installed as `edge_app/assets/models/demo/` with an intended-use statement that says it is
+   trained on synthetic data and is not for clinical use.
+
+Deterministic up to PyTorch's CPU kernels: same seed, same data, same schedule.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+
+from trainer import cli as train_cli
+
+DOMAINS = ("H_100x_C2", "L_100x_C2", "H_100x_C1", "L_100x_C1")
+TARGET_DOMAIN = "L_100x_C2"
+INSTALL_DIR = Path(__file__).resolve().parents[1] / "edge_app" / "assets" / "models" / "demo"
+INTENDED_USE = ("Demonstration only: trained on Leuko's synthetic blood-film fields, never on patient data. "
+                "Not for clinical use.")
+
+
+def merged_data_yaml(synth: Path) -> Path:
+    """One data.yaml whose splits list every domain's folders (taxonomy from the first)."""
+    first = yaml.safe_load((synth / DOMAINS[0] / "data.yaml").read_text(encoding="utf-8"))
+    merged = {k: v for k, v in first.items() if k not in ("train", "val", "test", "domain", "path")}
+    for split in ("train", "val", "test"):
+        merged[split] = [f"{d}/images/{split}" for d in DOMAINS]
+    merged["domain"] = "mixed"
+    path = synth / "data.yaml"
+    path.write_text(yaml.safe_dump(merged, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _run(main: object, argv: list[str]) -> None:
+    print(f"\n$ {' '.join(argv)}", flush=True)
+    code = main(argv)  # type: ignore[operator]
+    if code:
+        raise SystemExit(f"step failed with exit code {code}: {' '.join(argv)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m trainer.demo_model", description=__doc__.splitlines()[0])
+    parser.add_argument("--fields", type=int, default=400, help="fields per domain (80%% train)")
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--imgsz", type=int, default=320)
+    parser.add_argument("--out", type=Path, default=Path("runs/demo-model"))
+    parser.add_argument("--no-install", action="store_true", help="leave the bundle in --out only")
+    args = parser.parse_args(argv)
+    from export import cli as export_cli
+
+    synth = args.out / "synth"
+    _run(train_cli.main, ["synth", "--out", str(synth), "--domains", ",".join(DOMAINS),
+                          "--fields", str(args.fields), "--seed", "7"])
+    data = merged_data_yaml(synth)
+    _run(train_cli.main, ["train", "--data", str(data), "--model", "attridet-n", "--epochs", str(args.epochs),
+                          "--imgsz", str(args.imgsz), "--batch", "16", "--device", "cpu", "--seed", "0",
+                          "--project", str(args.out / "runs"), "--name", "attridet-n-demo", "--exist-ok"])
+    bundle = args.out / "bundle"
+    weights = args.out / "runs" / "attridet-n-demo" / "weights" / "best.pt"
+    _run(export_cli.main, ["build", str(bundle), "--weights", str(weights), "--calib",
+                           str(synth / TARGET_DOMAIN / "images" / "train"), "--precision", "fp32,int8",
+                           "--backend", "onnx", "--domain", ",".join(DOMAINS), "--calib-domain",
+                           TARGET_DOMAIN, "--name", "leuko-demo", "--intended-use", INTENDED_USE, "--overwrite"])
+    if not args.no_install:
+        shutil.rmtree(INSTALL_DIR, ignore_errors=True)
+        shutil.copytree(bundle, INSTALL_DIR)
+        print(f"\ninstalled the demo bundle in {INSTALL_DIR}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
