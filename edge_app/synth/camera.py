@@ -20,6 +20,7 @@ from edge_app.synth.textures import sensor_noise
 # Output level of the empty background (BGR): the BCCD fields' background sits at ~(206, 209, 206),
 # a faintly green grey from the tungsten lamp through the daylight filter.
 TARGET_WHITE = (0.808, 0.82, 0.806)
+PHONE_NOISE_BLUR_PX = 1.0  # one value: the blotchy-noise bank is built once per process
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,8 @@ def sample_camera(rng: np.random.Generator, phone: bool) -> CameraParams:
     if phone:
         tint = rng.normal(0, 0.035, 3)
         return CameraParams(
-            True, tuple(float(v) for v in 1 + tint), rng.uniform(0.012, 0.022), rng.uniform(0.004, 0.008),  # type: ignore[arg-type]
-            rng.uniform(0.7, 1.3), rng.uniform(1.05, 1.2), rng.uniform(1.05, 1.25),
+            True, tuple(float(v) for v in 1 + tint), rng.uniform(0.007, 0.013), rng.uniform(0.0025, 0.005),  # type: ignore[arg-type]
+            PHONE_NOISE_BLUR_PX, rng.uniform(1.05, 1.2), rng.uniform(1.05, 1.25),
             rng.uniform(0.8, 1.6), rng.uniform(1.0, 1.8), int(rng.integers(72, 89)),
         )  # fmt: skip
     tint = rng.normal(0, 0.015, 3)
@@ -56,30 +57,31 @@ def _white_balance(light: np.ndarray, params: CameraParams) -> np.ndarray:
     sample = cv2.resize(light, (64, 64), interpolation=cv2.INTER_AREA).reshape(-1, 3)
     bright = sample[sample.sum(axis=1) >= np.quantile(sample.sum(axis=1), 0.9)]
     gains = np.asarray(TARGET_WHITE) / np.maximum(bright.mean(axis=0), 1e-3) * np.asarray(params.wb_error_bgr)
-    light *= gains.astype(np.float32)
-    return light
+    return cv2.multiply(light, (*(float(g) for g in gains), 0.0))
 
 
 def _noise(image: np.ndarray, params: CameraParams, rng: np.random.Generator) -> np.ndarray:
     """Shot + read noise; a phone's denoiser leaves it blotchy (low-pass, stronger per pixel)."""
-    unit = sensor_noise(rng, *image.shape[:2])
-    if params.noise_blur_px > 0:
-        unit = cv2.GaussianBlur(unit, (0, 0), params.noise_blur_px) * (1 + params.noise_blur_px)
+    unit = sensor_noise(rng, *image.shape[:2], blur_px=params.noise_blur_px)
     sigma = image * params.shot_noise**2
     sigma += params.read_noise**2
     image += cv2.sqrt(sigma) * unit
     return image
 
 
+# BT.601 luma weights in BGR order (what the camera's saturation control keeps).
+_LUMA_BGR = np.asarray([0.114, 0.587, 0.299], np.float32)
+
+
 def _tone(image: np.ndarray, params: CameraParams) -> np.ndarray:
-    """Saturation about the luma and contrast about the film's mid-tone, as one affine map."""
+    """Saturation about the luma and contrast about the film's mid-tone, as one colour matrix."""
     if params.saturation == 1.0 and params.contrast == 1.0:
         return image
-    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)[..., None]
     c, sat = params.contrast, params.saturation
-    image *= c * sat
-    image += grey * (c * (1 - sat)) + 0.55 * (1 - c)
-    return image
+    matrix = np.zeros((3, 4), np.float32)
+    matrix[:, :3] = c * sat * np.eye(3, dtype=np.float32) + c * (1 - sat) * _LUMA_BGR[None, :]
+    matrix[:, 3] = 0.55 * (1 - c)
+    return cv2.transform(image, matrix)
 
 
 def _sharpen(image: np.ndarray, params: CameraParams) -> np.ndarray:

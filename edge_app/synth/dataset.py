@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import shutil
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -75,6 +76,7 @@ class SynthConfig:
 class FieldResult:
     index: int
     labels: dict[str, int]  # labelled objects per domain
+    cpu_s: float  # CPU time the field took in its process (rendering, encoding, writing)
 
 
 def split_of(index: int) -> str:
@@ -125,13 +127,14 @@ def render_field_set(config: SynthConfig, index: int) -> dict[str, tuple[bytes, 
 
 
 def _write_field(out: Path, config: SynthConfig, index: int) -> FieldResult:
+    start = time.process_time()
     split, name = split_of(index), field_name(index)
     counts: dict[str, int] = {}
     for domain, (image, text) in render_field_set(config, index).items():
         (out / domain / "images" / split / f"{name}.jpg").write_bytes(image)
         (out / domain / "labels" / split / f"{name}.txt").write_text(text, encoding="utf-8")
         counts[domain] = text.count("\n")
-    return FieldResult(index, counts)
+    return FieldResult(index, counts, time.process_time() - start)
 
 
 def prepare_output(out: Path, config: SynthConfig, overwrite: bool = False) -> None:

@@ -121,5 +121,4 @@ def apply_optics(
     small = cv2.resize(transmitted, (32, 32), interpolation=cv2.INTER_AREA) * cv2.resize(light, (32, 32))
     flare = params.glare / (1 - params.glare) * small.reshape(-1, 3).mean(axis=0)  # glare: share of the mean light
     light *= transmitted
-    light += flare.astype(np.float32)
-    return light
+    return cv2.add(light, (*(float(v) for v in flare), 0.0))  # per-channel scalar: no slow numpy broadcast

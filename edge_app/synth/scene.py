@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from edge_app.formats.yolo_attr import LabelRow
@@ -90,9 +91,11 @@ def _background(contents: SlideContents, stains: StainSet, window: FieldWindow) 
     red = splat(shape, rbc_bank(key), rc.sprite, rx, ry, rc.gain)
     px, py = window.to_px(pl.x, pl.y)
     plt = splat(shape, platelet_bank(key), pl.sprite, px, py, pl.gain)
-    od = red[..., None] * stains.rbc + plt[..., None] * stains.platelet
-    od += stains.plasma
-    return od.astype(np.float32, copy=False)
+    channels = [
+        cv2.addWeighted(red, float(stains.rbc[c]), plt, float(stains.platelet[c]), float(stains.plasma[c]))
+        for c in range(3)
+    ]  # per-channel weighted sums: several times faster than numpy broadcasting to (H, W, 3)
+    return cv2.merge(channels)
 
 
 def render_scene(contents: SlideContents, stains: StainSet, window: FieldWindow) -> Scene:

@@ -15,10 +15,10 @@ import numpy as np
 from edge_app.synth.attribute_table import BACKGROUND_MIX_SHARE, DIAGNOSIS_MIX, WBC_CLASSES
 from edge_app.synth.stains import StainSet
 
-# Slide area per WBC. Monolayer red cells sit at ~1 per 60 µm²; leukaemic counts (50-100 x
-# 10^9/L against 4 x 10^12/L red cells) give a WBC per 2,500-5,000 µm², normal and reactive
-# blood (7-20 x 10^9/L) one per 8,000-16,000 µm².
-WBC_AREA_UM2: dict[bool, tuple[float, float]] = {False: (2500.0, 5000.0), True: (8000.0, 16000.0)}
+# Slide area per WBC. Monolayer red cells sit at ~1 per 60 µm²; leukaemic counts (30-100 x
+# 10^9/L against 4 x 10^12/L red cells) give a WBC per ~4,000-8,000 µm², normal and reactive
+# blood (7-20 x 10^9/L) one per 8,000-16,000 µm² (WBCs gather in the thin part of the film).
+WBC_AREA_UM2: dict[bool, tuple[float, float]] = {False: (4000.0, 8000.0), True: (8000.0, 16000.0)}
 
 
 @dataclass(frozen=True)

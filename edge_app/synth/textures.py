@@ -80,10 +80,11 @@ def _bank_mean(name: str) -> float:
 def texture_patch(name: str, offset: tuple[float, float], height: int, width: int, pitch_um: float) -> np.ndarray:
     """A (height, width) crop of a bank covering height*pitch µm, at a relative offset in [0,1)².
 
-    Where a pixel spans more than four feature sizes the texture has averaged out: its mean is
-    returned without resampling (that is most of a 10x field's cells).
+    Where a pixel spans more than 1.5 feature sizes the texture has mostly averaged out (what
+    is left is below the camera noise): its mean is returned without resampling; that is most
+    textures of a 10x field's cells.
     """
-    if pitch_um > 4 * _feature_um(name):
+    if pitch_um > 1.5 * _feature_um(name):
         return np.full((height, width), _bank_mean(name), np.float32)
     bank = texture_bank(name)
     ch = min(BANK_SIZE, max(1, round(height * pitch_um / BANK_UM_PER_PX)))
@@ -98,23 +99,26 @@ def texture_patch(name: str, offset: tuple[float, float], height: int, width: in
 
 
 @cache
-def sensor_noise_bank() -> np.ndarray:
-    """A 1024x1024x3 bank of unit Gaussian noise; fields take crops at random offsets."""
+def sensor_noise_bank(blur_px: float = 0.0) -> np.ndarray:
+    """A 1024x1024x3 bank of unit Gaussian noise, optionally low-passed (a phone's denoiser
+    leaves blotches) and renormalised; fields take crops at random offsets."""
     rng = np.random.default_rng([_BANK_SEED, 99])
-    return rng.standard_normal((1024, 1024, 3), dtype=np.float32)
+    noise = rng.standard_normal((1024, 1024, 3), dtype=np.float32)
+    if blur_px > 0:
+        noise = cv2.GaussianBlur(noise, (0, 0), blur_px)
+        noise /= noise.std()
+    return noise
 
 
-def sensor_noise(rng: np.random.Generator, height: int, width: int) -> np.ndarray:
+def sensor_noise(rng: np.random.Generator, height: int, width: int, blur_px: float = 0.0) -> np.ndarray:
     """Unit Gaussian noise (height, width, 3): a crop of the bank, or fresh noise if larger."""
-    bank = sensor_noise_bank()
+    bank = sensor_noise_bank(blur_px)
     if height > bank.shape[0] or width > bank.shape[1]:
-        return rng.standard_normal((height, width, 3), dtype=np.float32)
+        noise = rng.standard_normal((height, width, 3), dtype=np.float32)
+        if blur_px > 0:
+            noise = cv2.GaussianBlur(noise, (0, 0), blur_px)
+            noise /= noise.std()
+        return noise
     y0 = int(rng.integers(0, bank.shape[0] - height + 1))
     x0 = int(rng.integers(0, bank.shape[1] - width + 1))
-    flip = int(rng.integers(0, 4))
-    crop = bank[y0 : y0 + height, x0 : x0 + width]
-    if flip & 1:
-        crop = crop[::-1]
-    if flip & 2:
-        crop = crop[:, ::-1]
-    return crop
+    return bank[y0 : y0 + height, x0 : x0 + width]
