@@ -1,0 +1,100 @@
+"""AttriDet-n vs stock ultralytics YOLO11n on the real BCCD smears, same budget, side by side.
+
+    python benchmarks/bench_bccd_attridet_vs_yolo.py [--epochs 30] [--imgsz 416] [--seed 0]
+
+Both models are trained from scratch (no pretrained weights exist offline) with the same
+epochs, image size, batch and seed: AttriDet through `leuko-train train` on Leuko's BCCD (its
+attributes all "not annotated", so the head must cope), the stock detector through
+`ultralytics.YOLO("yolo11n.yaml").train` on the same data converted to plain YOLO. Both are
+scored on BCCD's test split by the same evaluator (`leuko-train val`: COCO 101-point mAP,
+checked against pycocotools), and the script prints both mAPs and the difference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+os.environ.setdefault("YOLO_OFFLINE", "1")
+
+BCCD = Path(__file__).resolve().parents[2] / "shared" / "data" / "bccd"
+
+
+def _leuko_train(argv: list[str]) -> None:
+    from trainer import cli
+
+    print("$ leuko-train " + " ".join(argv), flush=True)
+    if cli.main(argv) != 0:
+        raise SystemExit(f"leuko-train {argv[0]} failed")
+
+
+def prepare(out: Path) -> tuple[Path, Path]:
+    leuko, plain = out / "bccd", out / "bccd_ultralytics"
+    if not (leuko / "data.yaml").is_file():
+        _leuko_train(["convert", "voc", str(BCCD), str(leuko)])
+    if not (plain / "data.yaml").is_file():
+        _leuko_train(["convert", "ultralytics", str(leuko), str(plain)])
+    return leuko / "data.yaml", plain / "data.yaml"
+
+
+def train_attridet(data: Path, args: argparse.Namespace, out: Path) -> Path:
+    _leuko_train(["train", "--data", str(data), "--model", "attridet-n", "--epochs", str(args.epochs),
+                  "--imgsz", str(args.imgsz), "--batch", str(args.batch), "--device", "cpu", "--seed",
+                  str(args.seed), "--project", str(out / "runs"), "--name", "attridet-n", "--exist-ok"])
+    return out / "runs" / "attridet-n" / "weights" / "best.pt"
+
+
+def train_stock(data: Path, args: argparse.Namespace, out: Path) -> Path:
+    from ultralytics import YOLO
+
+    from trainer.attridet import offline
+
+    offline.install()  # the same no-download guards as Leuko's own runs
+    model = YOLO("yolo11n.yaml")
+    model.train(data=str(data), epochs=args.epochs, imgsz=args.imgsz, batch=args.batch, device="cpu",
+                seed=args.seed, deterministic=True, pretrained=False, plots=False, workers=2,
+                project=str((out / "runs").resolve()), name="yolo11n-stock", exist_ok=True, verbose=False)
+    return out / "runs" / "yolo11n-stock" / "weights" / "best.pt"
+
+
+def score(weights: Path, data: Path, args: argparse.Namespace, out: Path, name: str) -> dict[str, float]:
+    folder = out / "val" / name
+    _leuko_train(["val", "--model", str(weights), "--data", str(data), "--split", "test", "--imgsz",
+                  str(args.imgsz), "--out", str(folder)])
+    report = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    overall = report.get("overall", report)
+    return {"mAP50-95": float(overall["mAP50-95"]), "mAP50": float(overall["mAP50"])}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--imgsz", type=int, default=416)
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=Path("runs/bench_bccd"))
+    args = parser.parse_args()
+    data, plain = prepare(args.out)
+    timings, weights = {}, {}
+    for name, train in (("attridet-n", lambda: train_attridet(data, args, args.out)),
+                        ("yolo11n-stock", lambda: train_stock(plain, args, args.out))):
+        start = time.perf_counter()
+        weights[name] = train()
+        timings[name] = time.perf_counter() - start
+    results = {name: score(w, data, args, args.out, name) for name, w in weights.items()}
+    print(f"\nBCCD test split, {args.epochs} epochs, imgsz {args.imgsz}, batch {args.batch}, seed {args.seed}, CPU")
+    print(f"{'model':<16}{'mAP50-95':>10}{'mAP50':>10}{'train s':>10}")
+    for name, r in results.items():
+        print(f"{name:<16}{r['mAP50-95']:>10.4f}{r['mAP50']:>10.4f}{timings[name]:>10.0f}")
+    delta = results["attridet-n"]["mAP50-95"] - results["yolo11n-stock"]["mAP50-95"]
+    print(f"AttriDet - stock: {delta:+.4f} mAP50-95 (target: >= 0)")
+    (args.out / "result.json").write_text(json.dumps({"args": vars(args) | {"out": str(args.out)},
+                                                      "results": results, "train_seconds": timings}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
