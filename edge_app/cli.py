@@ -1,12 +1,13 @@
 """`leuko`: the edge app's command line.
 
-The live view, scan, report and compare commands arrive with their issues; until then
-`leuko info` shows what this installation can run.
+`leuko info` shows what this installation can run; scan, report, compare and export-results
+live in `edge_app/commands/`, one module each. The live view arrives with its issue.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import importlib.metadata
 import platform
 from collections.abc import Sequence
@@ -15,6 +16,13 @@ from edge_app import __version__
 from edge_app.cli_support import run_cli
 from edge_app.taxonomy import Taxonomy
 
+# Each module adds its sub-parser with `register(subparsers)` and sets `run` as default.
+COMMAND_MODULES: tuple[str, ...] = (
+    "edge_app.commands.scan",
+    "edge_app.commands.report",
+    "edge_app.commands.compare",
+    "edge_app.commands.export_results",
+)
 RUNTIME_PACKAGES = ("numpy", "opencv-python-headless", "onnxruntime", "openvino", "PySide6-Essentials", "picamera2")
 
 
@@ -42,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     info = subparsers.add_parser("info", help="versions of the runtime packages and the default taxonomy")
     info.set_defaults(run=_run_info)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
     return parser
 
 

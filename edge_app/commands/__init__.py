@@ -1,0 +1,1 @@
+"""`leuko` sub-commands: each module adds its parser with `register(subparsers)` and stays thin."""

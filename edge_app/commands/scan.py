@@ -1,0 +1,57 @@
+"""`leuko scan FOLDER|VIDEO --slide ID`: every field through the model into the workspace."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from edge_app.commands.common import add_workspace_option, format_seconds, open_store
+from edge_app.scan.progress import ScanProgress
+from edge_app.scan.scanner import SlideScanner
+from edge_app.scan.setup import DEFAULT_PROFILE, prepare_scan
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("scan", help="scan a folder of field images or a video into a slide (resumable)")
+    parser.add_argument("target", type=Path, metavar="FOLDER|VIDEO", help="field images folder, an image or a video")
+    parser.add_argument("--slide", required=True, help="slide id (as written on the slide label)")
+    parser.add_argument("--sample", default="", help="patient / sample code of the slide")
+    parser.add_argument("--profile", help=f"microscope profile (default {DEFAULT_PROFILE})")
+    parser.add_argument("--model", help="model bundle folder (default: the profile's model, the bundled demo)")
+    parser.add_argument("--backend", default="auto", choices=("auto", "onnxruntime", "openvino"))
+    parser.add_argument("--precision", default="auto", choices=("auto", "int8", "fp16", "fp32"))
+    parser.add_argument("--workers", type=int, default=1, help="inference threads, each with its own backend")
+    add_workspace_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    setup = prepare_scan(args.profile, args.model, args.backend, args.precision)
+    for warning in setup.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"model {setup.bundle.card.bundle_id} ({setup.file.backend}/{setup.file.precision}), "
+          f"profile {setup.profile.id} ({setup.profile.domain}), {args.workers} worker(s)")
+    with open_store(args) as store:
+        scanner = SlideScanner(store, setup, args.slide, workers=args.workers, sample_code=args.sample)
+        progress = _follow(scanner.run(args.target))
+    for line in progress.unsupported + progress.failed:
+        print(f"skipped {line}", file=sys.stderr)
+    print(progress.summary())
+    return 0
+
+
+def _follow(events: Any) -> ScanProgress:
+    progress: ScanProgress | None = None
+    with tqdm(unit="field", dynamic_ncols=True) as bar:
+        for progress in events:
+            bar.total = progress.total
+            bar.n = progress.done
+            bar.set_postfix_str(f"{progress.fields_per_s:.2f} fields/s, ETA {format_seconds(progress.eta_s)}",
+                                refresh=False)
+            bar.refresh()
+    assert progress is not None
+    return progress

@@ -1,0 +1,1 @@
+"""QA: exported results, result sets from any source, and comparisons between two of them."""
