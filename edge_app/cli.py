@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "edge_app.commands.report",
     "edge_app.commands.compare",
     "edge_app.commands.export_results",
+    "edge_app.commands.live",
 )
 RUNTIME_PACKAGES = ("numpy", "opencv-python-headless", "onnxruntime", "openvino", "PySide6-Essentials", "picamera2")
 

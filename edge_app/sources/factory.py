@@ -24,7 +24,7 @@ from edge_app.sources.replay_source import ReplaySource
 
 SourceSpec = CameraConfig | str | int | Path
 _FORMS = ("a camera index (0), /dev/videoN, picamera2[:N], http://… (MJPEG), rtsp://…, an image folder, "
-          "a video file, or a camera config id")
+          "a video file, a camera config id, or virtual[:DOMAIN|PROFILE] (the simulated microscope)")
 
 
 def build_source(
@@ -73,6 +73,10 @@ def _local_camera(text: str, fps: float | None, on_event: EventSink | None) -> F
 
 def _from_text(text: str, fps: float | None, loop: bool, on_event: EventSink | None) -> FrameSource:
     lower = text.lower()
+    if lower == "virtual" or lower.startswith("virtual:"):  # the simulated microscope (virtual_microscope.py)
+        from edge_app.sources.virtual_microscope import virtual_from_spec
+
+        return virtual_from_spec(text, fps=fps, on_event=on_event)
     if lower.startswith(("http://", "https://")):
         return MjpegSource(text, fps=fps, on_event=on_event)
     if lower.startswith(("rtsp://", "rtsps://")):

@@ -1,0 +1,53 @@
+"""`leuko live --headless`: the live pipeline without a window (SSH, kiosk), status lines + summary.
+
+The window itself belongs to the GUI (`edge_app/ui/`); without `--headless` this command says
+so instead of guessing. Everything else is `edge_app.pipeline.headless.run_headless`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from edge_app.errors import ConfigError
+from edge_app.pipeline.headless import HeadlessOptions, run_headless
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("live", help="live detection on a camera, stream, recording or the virtual microscope")
+    p.add_argument("--headless", action="store_true", help="no window: print FPS/latency and a summary")
+    p.add_argument("--profile", help="firmware profile id (default: the demo model's profile)")
+    p.add_argument("--source", help="camera index, /dev/videoN, picamera2, http(s)/rtsp URL, folder, video, "
+                                    "camera id or virtual[:DOMAIN|PROFILE] (default: the bundled sample fields)")
+    p.add_argument("--model", help="model bundle folder or bundled name (default: the profile's model)")
+    p.add_argument("--backend", default="auto", choices=("auto", "onnxruntime", "openvino"))
+    p.add_argument("--precision", default="auto", choices=("auto", "fp32", "fp16", "int8"))
+    p.add_argument("--threads", type=int, help="inference threads (default: the runtime's choice)")
+    p.add_argument("--max-frames", type=int, metavar="N", help="stop after N detected frames")
+    p.add_argument("--fps", type=float, help="frame rate of a replay or the virtual microscope, or asked of a "
+                                             "camera (default: its own; 15 for recordings; 0: as fast as read)")
+    p.add_argument("--loop", action="store_true", help="replay a folder or video in a loop")
+    p.add_argument("--record", type=Path, metavar="DIR", help="write frames/*.jpg + results.jsonl (detections, "
+                                                              "stage, focus, timing) to DIR")
+    p.add_argument("--record-overlay", action="store_true", help="with --record: also annotated/*.jpg")
+    p.add_argument("--report-every", type=float, default=5.0, metavar="S", help="status line period (s)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.headless:
+        raise ConfigError("the live window is not part of this installation's command line yet",
+                          hint="run `leuko live --headless` (status lines in the terminal)")
+    if args.max_frames is not None and args.max_frames < 1:
+        raise ConfigError(f"--max-frames must be at least 1, got {args.max_frames}")
+    options = HeadlessOptions(
+        profile=args.profile, source=args.source, model=args.model, backend=args.backend,
+        precision=args.precision, max_frames=args.max_frames, record=args.record,
+        record_overlay=args.record_overlay, fps=args.fps, loop=args.loop, threads=args.threads,
+        report_every_s=args.report_every,
+    )
+    summary = run_headless(options)
+    if summary.error is not None:
+        raise summary.error
+    return 0
