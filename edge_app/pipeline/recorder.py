@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import IO, Self
 
 import cv2
+import numpy as np
 
 from edge_app.errors import StoreError
 from edge_app.overlay.annotators import Overlay
@@ -58,8 +59,8 @@ class LiveRecorder:
         self.count += 1
 
     @staticmethod
-    def _write(path: Path, image: object) -> None:
-        if not cv2.imwrite(str(path), image, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY]):  # type: ignore[call-overload]
+    def _write(path: Path, image: np.ndarray) -> None:
+        if not cv2.imwrite(str(path), image, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY]):
             raise StoreError("cannot write a recorded frame (disk full?)", where=str(path))
 
     def __exit__(
