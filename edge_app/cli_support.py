@@ -7,12 +7,23 @@ traceback for either.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 
 from edge_app.errors import LeukoError
 
 Command = Callable[[argparse.Namespace], int | None]
+
+
+def command_parser(prog: str, description: str, modules: Sequence[str]) -> argparse.ArgumentParser:
+    """A parser whose sub-commands come from `modules`, each exposing `register(subparsers)`
+    that adds its sub-parser with `run` as default."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for name in modules:
+        importlib.import_module(name).register(subparsers)
+    return parser
 
 
 def run_cli(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> int:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 from collections.abc import Sequence
 
-from edge_app.cli_support import run_cli
+from edge_app.cli_support import command_parser, run_cli
 
-# Each module adds its sub-parser with `register(subparsers)` and sets `run` as default.
 COMMAND_MODULES: tuple[str, ...] = (
     "trainer.commands.check",
     "trainer.commands.convert",
@@ -19,14 +17,8 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="leuko-train",
-        description="Leuko trainer: datasets (check, convert, synth) and AttriDet models.",
-    )
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
-    return parser
+    return command_parser("leuko-train", "Leuko trainer: datasets (check, convert, synth) and AttriDet models.",
+                          COMMAND_MODULES)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
