@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from edge_app.detections import Detections
-from edge_app.runtime.field_quality import QualityThresholds, measure_field_quality
+from edge_app.runtime.field_quality import QualityThresholds, measure_field_quality, sharpness
 from edge_app.runtime.letterbox import letterbox, to_input_tensor
 from edge_app.runtime.nms import box_iou, nms
 
@@ -61,10 +61,21 @@ def test_field_quality_flags_blur_and_darkness() -> None:
     sharp = cv2.resize(rng.integers(40, 220, (120, 160, 3), dtype=np.uint8), (640, 480),
                        interpolation=cv2.INTER_NEAREST)
     blurred = cv2.GaussianBlur(sharp, (0, 0), 6)
-    thresholds = QualityThresholds(reference_sharpness=float(cv2.Laplacian(
-        cv2.cvtColor(sharp, cv2.COLOR_BGR2GRAY), cv2.CV_32F).var()))
+    thresholds = QualityThresholds(reference_sharpness=sharpness(cv2.cvtColor(sharp, cv2.COLOR_BGR2GRAY)))
     good = measure_field_quality(sharp, thresholds)
     assert good.ok and good.focus == pytest.approx(1.0, rel=0.01)
     assert "out of focus" in measure_field_quality(blurred, thresholds).problems
     dark = measure_field_quality((sharp // 8).astype(np.uint8), thresholds)
     assert "too dark" in dark.problems
+
+
+def test_focus_measure_ignores_sensor_noise_but_sees_defocus() -> None:
+    rng = np.random.default_rng(1)
+    scene = rng.integers(0, 255, (120, 160), dtype=np.uint8)  # detail at a 4 px scale
+    scene = cv2.resize(scene, (640, 480), interpolation=cv2.INTER_CUBIC).astype(np.float64)
+    noise = rng.normal(0, 6, scene.shape)
+    noisy = np.clip(scene + noise, 0, 255).astype(np.uint8)
+    defocused = np.clip(cv2.GaussianBlur(scene, (0, 0), 3) + noise, 0, 255).astype(np.uint8)
+    assert sharpness(noisy) > 5 * sharpness(defocused)
+    plain = cv2.Laplacian(noisy, cv2.CV_32F).var() / cv2.Laplacian(defocused, cv2.CV_32F).var()
+    assert plain < sharpness(noisy) / sharpness(defocused)  # noise flattens the plain Laplacian

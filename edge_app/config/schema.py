@@ -85,10 +85,10 @@ class MicroscopeConfig(_Strict):
 
 
 class FocusThresholds(_Strict):
-    """Variance-of-Laplacian thresholds, normalised per profile (sharp fields score ~1)."""
+    """Focus thresholds, normalised per profile (sharp fields score ~1; see runtime/field_quality.py)."""
 
-    reference_sharpness: Annotated[float, Field(gt=0)] = 100.0
-    min_ok: Annotated[float, Field(gt=0, le=1)] = 0.35
+    reference_sharpness: Annotated[float, Field(gt=0)] = 2.0
+    min_ok: Annotated[float, Field(gt=0, le=1)] = 0.5
 
 
 class Tiling(_Strict):
