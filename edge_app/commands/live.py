@@ -1,12 +1,14 @@
 """`leuko live --headless`: the live pipeline without a window (SSH, kiosk), status lines + summary.
 
-The window itself belongs to the GUI (`edge_app/ui/`); without `--headless` this command says
-so instead of guessing. Everything else is `edge_app.pipeline.headless.run_headless`.
+Without `--headless` it opens the Qt window (`edge_app/ui/app.py`, first cut: live view + status).
+Everything else is `edge_app.pipeline.headless.run_headless`.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +38,6 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not args.headless:
-        raise ConfigError("the live window is not part of this installation's command line yet",
-                          hint="run `leuko live --headless` (status lines in the terminal)")
     if args.max_frames is not None and args.max_frames < 1:
         raise ConfigError(f"--max-frames must be at least 1, got {args.max_frames}")
     options = HeadlessOptions(
@@ -47,7 +46,21 @@ def run(args: argparse.Namespace) -> int:
         record_overlay=args.record_overlay, fps=args.fps, loop=args.loop, threads=args.threads,
         report_every_s=args.report_every,
     )
+    if not args.headless:
+        if not has_display():
+            raise ConfigError("no display to open the live window on",
+                              hint="run `leuko live --headless` (status lines in the terminal), or start a desktop")
+        from edge_app.ui.app import run_window  # PySide6 only when a window is asked for
+
+        return run_window(options)
     summary = run_headless(options)
     if summary.error is not None:
         raise summary.error
     return 0
+
+
+def has_display() -> bool:
+    """A window can open: not Linux, or an X11/Wayland display is set (offscreen Qt is for tests)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

@@ -1,0 +1,56 @@
+"""The main window on the replay source: frames arrive, detections are painted, status shows."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+pytest.importorskip("PySide6")
+
+from edge_app.detections import Detections
+from edge_app.pipeline.headless import SAMPLES_DIR
+from edge_app.pipeline.live import LivePipeline
+from edge_app.sources.factory import build_source
+from edge_app.taxonomy import Taxonomy
+from edge_app.ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left() -> Iterator[None]:
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + 3.0
+    extra = [t for t in threading.enumerate() if t not in before]
+    while extra and time.monotonic() < deadline:
+        time.sleep(0.01)
+        extra = [t for t in threading.enumerate() if t not in before]
+    assert not extra, f"threads left running: {[t.name for t in extra]}"
+
+
+def one_cell(image: np.ndarray) -> Detections:
+    tax = Taxonomy.leukemia_attri()
+    a = len(tax.attributes)
+    prob = np.full((1, a, 2), 0.5, dtype=np.float32)
+    return Detections(np.array([[10, 10, 60, 60]], np.float32), np.array([3]), np.array([0.9], np.float32), prob)
+
+
+def test_window_paints_replay_detections(qtbot) -> None:
+    source = build_source(str(SAMPLES_DIR), fps=30.0, loop=True)
+    pipeline = LivePipeline(source, one_cell, warm_up_runs=0).start()
+    window = MainWindow(pipeline, Taxonomy.leukemia_attri())
+    qtbot.addWidget(window)
+    try:
+        with qtbot.waitSignal(window.result_shown, timeout=10000) as blocker:
+            pass
+        result = blocker.args[0]
+        assert len(result.detections) == 1
+        assert window.view.detections is not None and len(window.view.detections) == 1
+        assert "FPS" in window.status.text()
+        assert not window.view.image_rect().isEmpty()
+    finally:
+        window.close()
+        pipeline.stop()
