@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPoint, Qt
 
 pytest.importorskip("PySide6")
 
@@ -50,7 +51,13 @@ def test_window_paints_replay_detections(qtbot) -> None:
         assert len(result.detections) == 1
         assert window.view.detections is not None and len(window.view.detections) == 1
         assert "FPS" in window.status.text()
-        assert not window.view.image_rect().isEmpty()
+        rect = window.view.image_rect()
+        assert not rect.isEmpty()
+        scale = rect.width() / result.frame.image.shape[1]
+        point = QPoint(int(rect.x() + 35 * scale), int(rect.y() + 35 * scale))
+        qtbot.mouseClick(window.view, Qt.MouseButton.LeftButton, pos=point)
+        text = window.details.text()
+        assert "Neutrophil" in text and "0.90" in text and "nuclear chromatin" in text
     finally:
         window.close()
         pipeline.stop()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QImage, QMouseEvent, QPainter
 from PySide6.QtWidgets import QWidget
 
 from edge_app.detections import Detections
@@ -12,6 +12,8 @@ from edge_app.overlay.annotators import Overlay
 
 
 class LiveView(QWidget):
+    clicked = Signal(float, float)  # frame pixel coordinates
+
     def __init__(self, overlay: Overlay, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.overlay = overlay
@@ -32,6 +34,14 @@ class LiveView(QWidget):
         scale = min(self.width() / self._image.width(), self.height() / self._image.height())
         w, h = self._image.width() * scale, self._image.height() * scale
         return QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        rect = self.image_rect()
+        if self._image is None or rect.isEmpty():
+            return
+        scale = self._image.width() / rect.width()
+        pos = event.position()
+        self.clicked.emit((pos.x() - rect.x()) * scale, (pos.y() - rect.y()) * scale)
 
     def paintEvent(self, event: object) -> None:
         painter = QPainter(self)
