@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Iterator
-
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
 
 pytest.importorskip("PySide6")
+
+from PySide6.QtCore import QPoint, Qt
 
 from edge_app.detections import Detections
 from edge_app.pipeline.headless import SAMPLES_DIR
@@ -18,18 +15,7 @@ from edge_app.pipeline.live import LivePipeline
 from edge_app.sources.factory import build_source
 from edge_app.taxonomy import Taxonomy
 from edge_app.ui.main_window import MainWindow
-
-
-@pytest.fixture(autouse=True)
-def no_thread_left() -> Iterator[None]:
-    before = set(threading.enumerate())
-    yield
-    deadline = time.monotonic() + 3.0
-    extra = [t for t in threading.enumerate() if t not in before]
-    while extra and time.monotonic() < deadline:
-        time.sleep(0.01)
-        extra = [t for t in threading.enumerate() if t not in before]
-    assert not extra, f"threads left running: {[t.name for t in extra]}"
+from tests.test_sources_support import no_thread_left  # noqa: F401  (fails tests that leave threads running)
 
 
 def one_cell(image: np.ndarray) -> Detections:
