@@ -94,3 +94,24 @@ def to_bgr(image: np.ndarray) -> np.ndarray:
     if image.ndim == 3 and image.shape[2] == 4:
         return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
     return image
+
+
+class WrappedSource(FrameSource):
+    """A source around another (fault injection, reconnection): it speaks with the inner
+    source's id, size and rate, and the inner source's events go wherever this one's go."""
+
+    def __init__(self, inner: FrameSource, on_event: EventSink | None = None) -> None:
+        super().__init__(inner.source_id, on_event or inner.on_event)
+        self.inner = inner
+        inner.on_event = self._forward
+
+    def _forward(self, event: SourceEvent) -> None:
+        self.on_event(event)
+
+    @property
+    def resolution(self) -> tuple[int, int] | None:
+        return self.inner.resolution
+
+    @property
+    def nominal_fps(self) -> float | None:
+        return self.inner.nominal_fps

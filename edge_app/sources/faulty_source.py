@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from edge_app.errors import DeviceError
 from edge_app.frame import Frame
-from edge_app.sources.base import FrameSource
-from edge_app.sources.events import SourceEvent
+from edge_app.sources.base import FrameSource, WrappedSource
 
 
-class FaultySource(FrameSource):
+class FaultySource(WrappedSource):
     """`inner` with an unplug after `unplug_after` frames, back after `failed_opens` open attempts.
 
     `failed_opens=None` keeps it unplugged until `replug()`. `stall_after`/`stall_reads` make
@@ -26,9 +25,7 @@ class FaultySource(FrameSource):
         self, inner: FrameSource, *, unplug_after: int | None = None, failed_opens: int | None = 0,
         stall_after: int | None = None, stall_reads: int = 0, repeat: bool = False,
     ) -> None:
-        super().__init__(inner.source_id, inner.on_event)
-        self.inner = inner
-        inner.on_event = self._forward  # the inner's events go wherever this wrapper's go
+        super().__init__(inner)
         self.is_live = inner.is_live
         self.unplug_after, self.failed_opens, self.repeat = unplug_after, failed_opens, repeat
         self.stall_after, self.stall_reads = stall_after, stall_reads
@@ -40,19 +37,8 @@ class FaultySource(FrameSource):
         self._failed_since_unplug = 0
 
     @property
-    def resolution(self) -> tuple[int, int] | None:
-        return self.inner.resolution
-
-    @property
-    def nominal_fps(self) -> float | None:
-        return self.inner.nominal_fps
-
-    @property
     def finished(self) -> bool:
         return self.inner.finished
-
-    def _forward(self, event: SourceEvent) -> None:
-        self.on_event(event)
 
     def unplug(self) -> None:
         """Pull the cable now: the next read fails and opens fail until replugged."""

@@ -15,8 +15,8 @@ from typing import Literal
 
 from edge_app.errors import DeviceError
 from edge_app.frame import Frame
-from edge_app.sources.base import FrameSource
-from edge_app.sources.events import EventSink, SourceEvent
+from edge_app.sources.base import FrameSource, WrappedSource
+from edge_app.sources.events import EventSink
 
 State = Literal["closed", "connected", "waiting"]
 
@@ -33,7 +33,7 @@ class BackOff:
         return min(self.max_s, self.initial_s * self.factor ** min(attempt, 64))
 
 
-class ReconnectingSource(FrameSource):
+class ReconnectingSource(WrappedSource):
     """`inner`, reopened after each loss. The first open still fails loudly unless `wait_for_device`.
 
     A wrong `--source` should say "camera 0 not found" at once; a camera that worked and went
@@ -45,9 +45,7 @@ class ReconnectingSource(FrameSource):
         self, inner: FrameSource, *, backoff: BackOff | None = None, wait_for_device: bool = False,
         max_wait_s: float = 0.1, on_event: EventSink | None = None,
     ) -> None:
-        super().__init__(inner.source_id, on_event or inner.on_event)
-        self.inner = inner
-        inner.on_event = self._forward
+        super().__init__(inner, on_event)
         self.is_live = inner.is_live
         self.backoff = backoff or BackOff()
         self.wait_for_device = wait_for_device
@@ -57,17 +55,6 @@ class ReconnectingSource(FrameSource):
         self._attempt = 0
         self._next_try = 0.0
         self._lost_at = 0.0
-
-    def _forward(self, event: SourceEvent) -> None:
-        self.on_event(event)
-
-    @property
-    def resolution(self) -> tuple[int, int] | None:
-        return self.inner.resolution
-
-    @property
-    def nominal_fps(self) -> float | None:
-        return self.inner.nominal_fps
 
     @property
     def finished(self) -> bool:
