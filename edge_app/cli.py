@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "edge_app.commands.report",
     "edge_app.commands.compare",
     "edge_app.commands.export_results",
+    "edge_app.commands.export_labels",
     "edge_app.commands.live",
 )
 

@@ -7,7 +7,7 @@ best-scoring cells of each type for thumbnails. HTML, CSV and JSON are rendering
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +19,9 @@ from edge_app.errors import ConfigError
 from edge_app.model_card import ModelCard
 from edge_app.reporting.morphology import DISCLAIMER, describe_film
 from edge_app.reporting.statistics import Proportion, attribute_frequencies, differential
+from edge_app.review.apply import ReviewTally, apply_reviews
 from edge_app.store.records import FieldRecord, Slide
+from edge_app.store.reviews import detection_ids, slide_reviews
 from edge_app.store.store import ResultsStore
 from edge_app.taxonomy import Taxonomy
 
@@ -62,6 +64,7 @@ class SlideReport:
     models: tuple[ModelCard, ...]
     representatives: dict[str, tuple[CellRef, ...]]
     created: str
+    review: ReviewTally = field(default_factory=ReviewTally)
 
     @property
     def cells(self) -> int:
@@ -77,7 +80,7 @@ def build_slide_report(store: ResultsStore, slide_code: str) -> SlideReport:
     fields = tuple(store.fields(slide))
     models = _models(store, fields)
     taxonomy = models[0].taxonomy if models else Taxonomy.leukemia_attri()
-    per_field = [store.detections(f.id) for f in fields]
+    per_field, review = _reviewed_detections(store, slide, fields)
     all_dets = Detections.concat(per_field) if per_field else Detections.empty()
     rows = tuple(differential(all_dets.class_id.tolist(), taxonomy))
     frequencies = _frequencies_per_type(all_dets, taxonomy, rows)
@@ -86,8 +89,20 @@ def build_slide_report(store: ResultsStore, slide_code: str) -> SlideReport:
     return SlideReport(
         slide, taxonomy, fields, tuple(len(d) for d in per_field), rows, frequencies, description,
         focus_stats(fields, _min_focus(slide.profile_id)), models, _representatives(fields, per_field, taxonomy),
-        datetime.now(UTC).isoformat(timespec="seconds"),
+        datetime.now(UTC).isoformat(timespec="seconds"), review,
     )
+
+
+def _reviewed_detections(store: ResultsStore, slide: Slide,
+                         fields: tuple[FieldRecord, ...]) -> tuple[list[Detections], ReviewTally]:
+    """Each field's cells with the reviewer's corrections applied (rejected cells left out)."""
+    reviews = slide_reviews(store, slide)
+    per_field, total = [], ReviewTally()
+    for f in fields:
+        dets, tally = apply_reviews(store.detections(f.id), detection_ids(store, f.id), reviews)
+        per_field.append(dets)
+        total += tally
+    return per_field, total
 
 
 def _models(store: ResultsStore, fields: tuple[FieldRecord, ...]) -> tuple[ModelCard, ...]:
@@ -142,6 +157,7 @@ def report_to_dict(report: SlideReport) -> dict[str, Any]:
         "slide": {"code": slide.code, "sample_code": slide.sample_code, "profile": slide.profile_id,
                   "started_at": slide.started_at, "finished_at": slide.finished_at},
         "created": report.created, "fields": len(report.fields), "cells": report.cells,
+        "review": vars(report.review),
         "differential": [_proportion(p) for p in report.differential],
         "attribute_frequencies": {t: {a: [_proportion(p) for p in values] for a, values in attrs.items()}
                                   for t, attrs in report.frequencies.items()},

@@ -21,6 +21,7 @@ def render_report_html(report: SlideReport) -> str:
         heading(1, f"Slide {slide.code}"),
         paragraph(f"Sample {slide.sample_code or '—'} · profile {slide.profile_id or '—'} · "
                   f"{len(report.fields)} fields · {report.cells} white cells counted · report {report.created}"),
+        paragraph(review_line(report)),
         heading(2, "Blood film description (second opinion)"),
         paragraph(report.description, "note"),
         *_differential(report), *_attributes(report), *_thumbnails(report), *_focus(report),
@@ -28,6 +29,14 @@ def render_report_html(report: SlideReport) -> str:
         paragraph(DISCLAIMER, "note"),
     ]
     return page(f"Leuko report — slide {slide.code}", body)
+
+
+def review_line(report: SlideReport) -> str:
+    r = report.review
+    if not r.reviewed:
+        return "Not reviewed: every count below is the model's own call."
+    return (f"Reviewed by a person: {r.reviewed} of {r.cells} detected cells ({r.corrected} corrected, "
+            f"{r.rejected} rejected as not a white cell); the counts below include these corrections.")
 
 
 def _differential(report: SlideReport) -> list[str]:

@@ -1,6 +1,7 @@
 """The store's schema, as numbered migrations applied in order (`PRAGMA user_version`).
 
-Never edit a released migration: add the next one. Each runs in one transaction.
+Never edit a released migration: add the next one. Each runs in one transaction. Statements are
+split on ";", so no semicolon may appear inside a comment.
 """
 
 from __future__ import annotations
@@ -68,6 +69,22 @@ MIGRATIONS: tuple[str, ...] = (
         value_index   INTEGER NOT NULL,
         prob          REAL NOT NULL,
         PRIMARY KEY (detection_id, attr_index, value_index)
+    ) WITHOUT ROWID;
+    """,
+    # 2: a reviewer's verdict on a detected cell, kept beside the model's output (never replacing it).
+    """
+    CREATE TABLE reviews (
+        detection_id  INTEGER PRIMARY KEY REFERENCES detections(id) ON DELETE CASCADE,
+        verdict       TEXT NOT NULL CHECK (verdict IN ('confirmed', 'corrected', 'rejected')),
+        class_id      INTEGER,                   -- the reviewed class, NULL when rejected (not a cell)
+        reviewer      TEXT NOT NULL DEFAULT '',
+        reviewed_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    );
+    CREATE TABLE review_attributes (
+        detection_id  INTEGER NOT NULL REFERENCES reviews(detection_id) ON DELETE CASCADE,
+        attr_index    INTEGER NOT NULL,
+        code          INTEGER NOT NULL,          -- value index, or the taxonomy's not-annotated code
+        PRIMARY KEY (detection_id, attr_index)
     ) WITHOUT ROWID;
     """,
 )
