@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
-from edge_app.commands.common import add_workspace_option, format_seconds, open_store
+from edge_app.commands.common import add_workspace_option
 from edge_app.scan.progress import ScanProgress
-from edge_app.scan.scanner import SlideScanner
 from edge_app.scan.setup import DEFAULT_PROFILE, prepare_scan
+from edge_app.scan.workspace_scan import DEFAULT_WORKERS, scan_into_workspace
+from edge_app.store.workspace import resolve_workspace
 
 BAR_FORMAT = "{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}{postfix}]"  # our fields/s and ETA, not tqdm's
-DEFAULT_WORKERS = min(2, os.cpu_count() or 1)  # measured: 2 single-threaded workers beat 1 two-threaded
 
 
 def register(subparsers: Any) -> None:
@@ -41,9 +40,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"model {setup.bundle.card.bundle_id} ({setup.file.backend}/{setup.file.precision}), "
           f"profile {setup.profile.id} ({setup.profile.domain}), {args.workers} worker(s)")
-    with open_store(args) as store:
-        scanner = SlideScanner(store, setup, args.slide, workers=args.workers, sample_code=args.sample)
-        progress = _follow(scanner.run(args.target))
+    progress = _follow(scan_into_workspace(resolve_workspace(args.workspace), setup, args.target, args.slide,
+                                           sample_code=args.sample, workers=args.workers))
     for line in progress.unsupported + progress.failed:
         print(f"skipped {line}", file=sys.stderr)
     print(progress.summary())
@@ -56,8 +54,7 @@ def _follow(events: Any) -> ScanProgress:
         for progress in events:
             bar.total = progress.total
             bar.n = progress.done
-            bar.set_postfix_str(f"{progress.fields_per_s:.2f} fields/s, ETA {format_seconds(progress.eta_s)}",
-                                refresh=False)
+            bar.set_postfix_str(progress.rate_text(), refresh=False)
             bar.refresh()
     assert progress is not None
     return progress

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Status = Literal["stored", "already", "failed"]
@@ -57,9 +57,23 @@ class ScanProgress:
             return None
         return max(0, self.total - self.done) * self.elapsed_s / self.done
 
+    def rate_text(self) -> str:
+        return f"{self.fields_per_s:.2f} fields/s, ETA {_minutes(self.eta_s)}"
+
+    def snapshot(self) -> ScanProgress:
+        """A copy that later fields do not change (for a reader on another thread)."""
+        return replace(self, failed=list(self.failed), unsupported=list(self.unsupported))
+
     def summary(self) -> str:
         state = "cancelled" if self.cancelled else "done"
         return (f"scan {state}: {self.done} fields in {self.elapsed_s:.1f} s — {self.stored} stored, "
                 f"{self.already} already in the store, {len(self.failed)} failed, "
                 f"{len(self.unsupported)} unsupported; {self.inferred_per_s:.2f} new fields/s "
                 f"({self.fields_per_s:.2f} fields/s overall)")
+
+
+def _minutes(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes}:{secs:02d}"
