@@ -7,7 +7,7 @@ STAMP := $(VENV)/.leuko-installed
 export YOLO_OFFLINE := 1
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: venv demo test lint bench-synth synth-compare demo-model clean
+.PHONY: venv demo demo-data test lint bench-synth synth-compare demo-model clean
 
 venv: $(STAMP)
 
@@ -22,7 +22,12 @@ $(STAMP): pyproject.toml
 		"opencv-python-headless==$$($(PY) -c 'import importlib.metadata as m; print(m.version("opencv-python-headless"))')"
 	touch $(STAMP)
 
+# The app on its embedded default (bundled demo model + sample fields); headless scan + report without a display.
 demo: $(STAMP)
+	$(PY) -m edge_app.cli demo --workspace runs/demo/workspace --out runs/demo/report
+
+# Synthetic fields for two domains, checked, beside the converted real BCCD smears (runs/demo-data/).
+demo-data: $(STAMP)
 	$(PY) -m trainer.demo
 
 test: $(STAMP)

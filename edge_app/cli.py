@@ -1,12 +1,13 @@
 """`leuko`: the edge app's command line.
 
-Sub-commands (info, scan, report, compare, export-results, live) are in `edge_app/commands/`,
-one module each; this file only lists them.
+Sub-commands (info, scan, report, compare, export-results, export-labels, live, demo) are in
+`edge_app/commands/`, one module each; this file only lists them. No sub-command means `demo`.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 from edge_app import __version__
@@ -20,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "edge_app.commands.export_results",
     "edge_app.commands.export_labels",
     "edge_app.commands.live",
+    "edge_app.commands.demo",
 )
 
 
@@ -30,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return run_cli(build_parser(), argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    return run_cli(build_parser(), argv or ["demo"])  # plain `leuko`: the app on its embedded default
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 3. convert the real BCCD smears and validate them (BCCD's bad boxes are reported),
 4. write the synthetic-vs-real comparison picture.
 
-Everything lands in `runs/demo/`; each step prints what it did.
+Everything lands in `runs/demo-data/`; each step prints what it did (`make demo-data`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from trainer import cli
 
-OUT = Path("runs/demo")
+OUT = Path("runs/demo-data")
 BCCD = Path(__file__).resolve().parents[2] / "shared" / "data" / "bccd"
 
 
