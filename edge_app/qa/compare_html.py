@@ -11,6 +11,16 @@ import numpy as np
 
 from edge_app.overlay.annotators import Overlay
 from edge_app.qa.compare import GATE_METRICS, Comparison
+from edge_app.qa.compare_rows import (
+    ATTRIBUTE_HEADER,
+    CLASS_HEADER,
+    COUNT_HEADER,
+    METRIC_HEADER,
+    attribute_rows,
+    class_rows,
+    count_rows,
+    map_rows,
+)
 from edge_app.qa.image_agreement import ImageAgreement
 from edge_app.reporting.report_page import Raw, figure, heading, jpeg_img, page, paragraph, table
 
@@ -30,30 +40,25 @@ def render_compare_html(comparison: Comparison) -> str:
 
 
 def _detection(c: Comparison) -> list[str]:
-    d = c.detection
     drops = ", ".join(f"{m} {c.map_drop(m):.3f}" for m in GATE_METRICS)
-    rows = [(name, v["AP50"], v["AP50-95"], v["ground_truth"], v["detections"])
-            for name, v in d.to_dict(list(c.pairing.reference.taxonomy.classes))["per_class"].items()]  # type: ignore[union-attr]
     out = [heading(2, "Detection"),
-           table(("metric", "value"), [("mAP50", d.map50), ("mAP50-95", d.map50_95)]),
+           table(METRIC_HEADER, map_rows(c)),
            paragraph(f"mAP drop (what --max-map-drop gates): {drops}"),
-           table(("class", "AP50", "AP50-95", "reference cells", "candidate cells"), rows)]
+           table(CLASS_HEADER, class_rows(c))]
     for side, result in c.truth_maps.items():
         out.append(paragraph(f"{side} against the labels: mAP50 {result.map50:.3f}, mAP50-95 {result.map50_95:.3f}"))
     return out
 
 
 def _counts(c: Comparison) -> list[str]:
-    rows = [(name, r, k, k - r) for name, (r, k) in c.counts.items()]
-    return [heading(2, "Cell counts per class"), table(("class", "reference", "candidate", "delta"), rows)]
+    return [heading(2, "Cell counts per class"), table(COUNT_HEADER, count_rows(c))]
 
 
 def _attributes(c: Comparison) -> list[str]:
     a = c.attributes
-    rows = [(s.name.replace("_", " "), s.accuracy, s.macro_f1, s.kappa, s.scored) for s in a.scores]
     return [heading(2, "Attribute agreement (matched cells)"),
             paragraph(f"{a.matched_cells} of {a.total_cells} reference cells matched at IoU ≥ 0.5."),
-            table(("attribute", "accuracy", "macro-F1", "Cohen's kappa", "cells"), rows)]
+            table(ATTRIBUTE_HEADER, attribute_rows(c))]
 
 
 def _worst(c: Comparison) -> list[str]:
