@@ -85,3 +85,26 @@ def test_default_source_is_the_bundled_samples_else_the_virtual_microscope(
     assert len(list(Path(spec).glob("field_*.jpg"))) == 8
     monkeypatch.setattr(headless, "SAMPLES_DIR", tmp_path / "none")
     assert headless.default_source("xsz107bn-zzcat-100x") == ("virtual:xsz107bn-zzcat-100x", False)
+
+
+def test_sigterm_ends_like_ctrl_c_with_the_summary(bundle: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "edge_app.cli", "live", "--headless", "--model", str(bundle),
+                             "--report-every", "0.2"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # wait for a status line: the pipeline is running
+            line = proc.stdout.readline()
+            if "FPS" in line:
+                break
+        proc.send_signal(signal.SIGTERM)
+        rest, _ = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, rest
+    assert "terminated (SIGTERM): stopping" in rest and "summary:" in rest and "captured" in rest

@@ -8,13 +8,14 @@ prints a status line every few seconds, camera events as they happen, and a summ
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from edge_app.errors import LeukoError, ValidationError
 from edge_app.pipeline.live import LivePipeline
@@ -120,10 +121,15 @@ def run_headless(options: HeadlessOptions, out: TextIO | None = None) -> Headles
 
 
 def _run(pipeline: LivePipeline, printer: _Printer, report_every_s: float) -> None:
+    terminated = threading.Event()
+    previous = _on_sigterm(terminated.set)
     pipeline.start()
     next_report = time.monotonic() + report_every_s
     try:
         while not pipeline.wait(0.05):
+            if terminated.is_set():
+                printer.line("terminated (SIGTERM): stopping")
+                break
             if time.monotonic() >= next_report:
                 printer.status(pipeline.stats)
                 next_report += report_every_s
@@ -131,6 +137,15 @@ def _run(pipeline: LivePipeline, printer: _Printer, report_every_s: float) -> No
         printer.line("interrupted: stopping")
     finally:
         pipeline.stop()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _on_sigterm(callback: Callable[[], None]) -> Any:
+    """systemd stops the kiosk with SIGTERM: end like Ctrl-C, with the summary. Main thread only."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, lambda signum, frame: callback())
 
 
 def print_summary(summary: HeadlessSummary, printer: _Printer, record: Path | None = None) -> None:
