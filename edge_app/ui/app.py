@@ -1,27 +1,43 @@
-"""`run_window`: `leuko live` with a window — the same setup as the headless run, shown in Qt."""
+"""`run_window`: `leuko live` with a window — the same setup as the headless run, shown in Qt.
+
+What the command line names wins; anything it leaves out comes from the last session's settings.
+The pipeline opens in the background, so a missing model shows in the banner instead of a crash.
+"""
 
 from __future__ import annotations
 
 import sys
 
-from edge_app.pipeline.headless import HeadlessOptions, open_live_source
-from edge_app.pipeline.live import LivePipeline
-from edge_app.scan.setup import prepare_scan
+from edge_app.pipeline.headless import HeadlessOptions
+from edge_app.taxonomy import Taxonomy
+from edge_app.ui.live_setup import LiveChoice
+
+
+def choice_from(options: HeadlessOptions, remembered: LiveChoice) -> LiveChoice:
+    def pick(given: str | None, last: str, default: str = "") -> str:
+        return given if given and given != default else last
+
+    return LiveChoice(pick(options.source, remembered.source), pick(options.profile, remembered.profile),
+                      pick(options.model, remembered.model), pick(options.backend, remembered.backend, "auto"),
+                      pick(options.precision, remembered.precision, "auto"))
 
 
 def run_window(options: HeadlessOptions) -> int:
+    from functools import partial
+
     from PySide6.QtWidgets import QApplication
 
+    from edge_app.ui.live_setup import open_live
     from edge_app.ui.main_window import MainWindow
+    from edge_app.ui.settings import LiveSettings
 
     app = QApplication.instance() or QApplication(sys.argv)
-    setup = prepare_scan(options.profile, options.model, options.backend, options.precision)
-    source = open_live_source(options, setup)
-    detector = setup.make_detector(options.threads)
-    pipeline = LivePipeline(source, detector, thresholds=setup.thresholds, warm_up_runs=1).start()
-    window = MainWindow(pipeline, setup.bundle.card.taxonomy)
+    settings = LiveSettings.user()
+    window = MainWindow(None, Taxonomy.leukemia_attri(), opener=partial(open_live, threads=options.threads),
+                        settings=settings)
+    window.live.open(choice_from(options, settings.choice()))
     window.show()
     try:
         return int(app.exec())
     finally:
-        pipeline.stop()
+        window.live.shutdown()

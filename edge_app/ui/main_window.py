@@ -1,71 +1,90 @@
-"""`MainWindow`: live view + status bar, fed by a running `LivePipeline` (polled on the UI
-thread; capture and inference stay on the pipeline's own threads)."""
+"""`MainWindow`: a banner over tabs, the first one "Live"; other tabs (scan, QA, reports,
+review) are added with `add_tab`. The window remembers its geometry in the given settings."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
+from pathlib import Path
 
-from edge_app.overlay.annotators import Overlay
+from PySide6.QtCore import SignalInstance
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+
+from edge_app.config.loader import load_config_set
+from edge_app.errors import LeukoError
+from edge_app.model_card import ModelCard
 from edge_app.pipeline.live import LivePipeline
-from edge_app.pipeline.result import LiveResult
 from edge_app.taxonomy import Taxonomy
-from edge_app.ui.cell_details import cell_at, cell_details_text
+from edge_app.ui.banner import Banner
+from edge_app.ui.live_setup import LiveContext, Opener
+from edge_app.ui.live_tab import LiveTab
 from edge_app.ui.live_view import LiveView
+from edge_app.ui.settings import LiveSettings
 
-POLL_MS = 30
+DEFAULT_SIZE = (800, 480)  # the Pi touchscreen; everything must fit there
 
 
 class MainWindow(QMainWindow):
-    result_shown = Signal(object)  # the LiveResult just painted
+    """`pipeline` is a started `LivePipeline` (or None: open one later with `live.open(choice)`).
 
-    def __init__(self, pipeline: LivePipeline, taxonomy: Taxonomy) -> None:
+    `profile_id`/`card` describe a pipeline started elsewhere (captured fields carry them);
+    `opener` builds pipelines when the technician picks another source/profile/model (default
+    `open_live`); `workspace` is the results store folder (default: `resolve_workspace()`);
+    `settings` persists choices and geometry (default: nothing is persisted).
+    """
+
+    def __init__(self, pipeline: LivePipeline | None, taxonomy: Taxonomy, *, profile_id: str | None = None,
+                 card: ModelCard | None = None, opener: Opener | None = None, workspace: Path | None = None,
+                 settings: LiveSettings | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Leuko")
-        self.pipeline = pipeline
-        self.view = LiveView(Overlay(taxonomy))
-        self.setCentralWidget(self.view)
-        self.taxonomy = taxonomy
-        self.details = QLabel("click a cell")
-        dock = QDockWidget("Cell", self)
-        dock.setWidget(self.details)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.view.clicked.connect(self.show_cell)
-        self.status = QLabel("starting…")
-        self.statusBar().addWidget(self.status)
-        self._last: LiveResult | None = None
-        self.timer = QTimer(self)
-        self.timer.timeout.connect(self.poll)
-        self.timer.start(POLL_MS)
-        self.resize(800, 480)
+        self.settings = settings
+        self.banner = Banner()
+        configs = load_config_set()
+        context = LiveContext.around(pipeline, taxonomy, profile_id, card, configs) if pipeline else None
+        self.live = LiveTab(context, taxonomy, self.banner, profiles=sorted(configs.profiles), opener=opener,
+                            workspace=workspace, settings=settings)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.live, "Live")
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.statusBar().addWidget(self.live.status, 1)
+        self.resize(*DEFAULT_SIZE)
+        geometry = settings.geometry() if settings else None
+        if geometry is not None:
+            self.restoreGeometry(geometry)
 
-    def poll(self) -> None:
-        result = self.pipeline.latest_result()
-        if result is None or result is self._last:
-            return
-        self._last = result
-        self.view.show_frame(result.frame.image, result.detections)
-        self.status.setText(status_text(result))
-        self.result_shown.emit(result)
+    def add_tab(self, widget: QWidget, title: str) -> None:
+        self.tabs.addTab(widget, title)
 
-    def show_cell(self, x: float, y: float) -> None:
-        dets = self.view.detections
-        i = cell_at(dets, x, y) if dets is not None else None
-        if dets is None or i is None:
-            self.details.setText("no cell there")
-            return
-        self.details.setText(cell_details_text(self.taxonomy, dets, i))
+    def show_error(self, error: LeukoError | str) -> None:
+        """For any tab: a LeukoError (or its text) in the banner, what failed and what to do."""
+        self.banner.show_error(str(error))
 
-    def closeEvent(self, event: object) -> None:
-        self.timer.stop()
-        self.pipeline.stop()
-        super().closeEvent(event)  # type: ignore[arg-type]
+    # --- the live tab's parts, as the first cut had them ----------------------------------------
+    @property
+    def view(self) -> LiveView:
+        return self.live.view
 
+    @property
+    def status(self) -> QLabel:
+        return self.live.status
 
-def status_text(result: LiveResult) -> str:
-    s = result.stats
-    text = (f"{s.fps:.1f} FPS  |  infer {result.detect_ms:.0f} ms  |  dropped {s.dropped}"
-            f"  |  cells {len(result.detections)}")
-    if result.quality is not None and result.quality.problems:
-        text += "  |  " + ", ".join(result.quality.problems)
-    return text
+    @property
+    def details(self) -> QLabel:
+        return self.live.cell.text
+
+    @property
+    def result_shown(self) -> SignalInstance:
+        return self.live.result_shown
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.settings is not None:
+            self.settings.save_geometry(self.saveGeometry())
+            self.settings.sync()
+        self.live.shutdown()
+        super().closeEvent(event)
