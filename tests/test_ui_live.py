@@ -237,10 +237,3 @@ def test_layout_fits_800x480_and_scales_up(qtbot, open_window) -> None:
     window.resize(1280, 800)
     qtbot.waitUntil(lambda: window.view.width() > 800, timeout=2000)
 
-
-def test_add_tab_puts_other_tabs_beside_live(qtbot, open_window) -> None:
-    from PySide6.QtWidgets import QLabel
-
-    window = open_window(None, opener=FakeOpener())
-    window.add_tab(QLabel("scan"), "Scan")
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Live", "Scan"]

@@ -47,3 +47,21 @@ def test_window_paints_replay_detections(qtbot) -> None:
     finally:
         window.close()
         pipeline.stop()
+
+
+def test_live_is_the_first_tab_and_other_tabs_are_added_beside_it(qtbot, tmp_path) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from edge_app.errors import StoreError
+
+    window = MainWindow(None, Taxonomy.leukemia_attri(), workspace=tmp_path)
+    qtbot.addWidget(window)
+    try:
+        window.add_tab(QLabel("scan"), "Scan")
+        window.add_tab(QLabel("reports"), "Reports")
+        assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Live", "Scan", "Reports"]
+        assert window.tabs.widget(0) is window.live and window.view is window.live.view
+        window.show_error(StoreError("disk full", where="/ws/leuko.sqlite", hint="free some space"))
+        assert "/ws/leuko.sqlite: disk full" in window.banner.text() and "free some space" in window.banner.text()
+    finally:
+        window.close()
