@@ -237,3 +237,44 @@ def test_layout_fits_800x480_and_scales_up(qtbot, open_window) -> None:
     window.resize(1280, 800)
     qtbot.waitUntil(lambda: window.view.width() > 800, timeout=2000)
 
+
+
+def test_the_end_of_a_recording_and_a_failing_model_are_reported(qtbot, open_window) -> None:
+    once = replay(build_source(str(SAMPLES_DIR), fps=None, loop=False))
+    window = open_window(once)
+    qtbot.waitUntil(lambda: window.status.text().startswith("live view finished"), timeout=10000)
+    assert window.banner.isHidden()
+
+    def broken(image: np.ndarray) -> Detections:
+        raise ValueError("bad output shape")
+
+    failing = open_window(replay(detect=broken))
+    qtbot.waitUntil(lambda: failing.banner.kind == "error", timeout=10000)
+    assert "bad output shape" in failing.banner.text() and "press Open" in failing.banner.text()
+
+
+def test_run_window_remembers_and_opens_the_choice_in_the_background(qtbot, tmp_path, settings) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from edge_app.pipeline.headless import HeadlessOptions
+    from edge_app.ui.app import run_window
+    from tests.bundle_factory import write_bundle
+
+    write_bundle(tmp_path / "bundle", openvino=False)
+    settings.save_choice(LiveChoice(model=str(tmp_path / "bundle"), backend="onnxruntime"))
+    seen: list[str] = []
+
+    def close_after_first_frame() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.view.detections is not None:
+                seen.append(widget.status.text())
+                widget.close()
+                return
+        QTimer.singleShot(50, close_after_first_frame)
+
+    QTimer.singleShot(50, close_after_first_frame)
+    QTimer.singleShot(30000, QApplication.quit)  # never hang the suite
+    assert run_window(HeadlessOptions(source=str(SAMPLES_DIR)), settings=settings, workspace=tmp_path / "ws") == 0
+    assert seen and "FPS" in seen[0]
+    assert settings.choice() == LiveChoice(str(SAMPLES_DIR), model=str(tmp_path / "bundle"), backend="onnxruntime")

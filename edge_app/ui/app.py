@@ -7,10 +7,15 @@ The pipeline opens in the background, so a missing model shows in the banner ins
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from edge_app.pipeline.headless import HeadlessOptions
 from edge_app.taxonomy import Taxonomy
 from edge_app.ui.live_setup import LiveChoice
+
+if TYPE_CHECKING:
+    from edge_app.ui.settings import LiveSettings
 
 
 def choice_from(options: HeadlessOptions, remembered: LiveChoice) -> LiveChoice:
@@ -22,7 +27,8 @@ def choice_from(options: HeadlessOptions, remembered: LiveChoice) -> LiveChoice:
                       pick(options.precision, remembered.precision, "auto"))
 
 
-def run_window(options: HeadlessOptions) -> int:
+def run_window(options: HeadlessOptions, settings: LiveSettings | None = None, workspace: Path | None = None) -> int:
+    """Until the window closes. `settings`: the user's QSettings unless given; `workspace`: as `--workspace`."""
     from functools import partial
 
     from PySide6.QtWidgets import QApplication
@@ -32,9 +38,9 @@ def run_window(options: HeadlessOptions) -> int:
     from edge_app.ui.settings import LiveSettings
 
     app = QApplication.instance() or QApplication(sys.argv)
-    settings = LiveSettings.user()
+    settings = settings or LiveSettings.user()
     window = MainWindow(None, Taxonomy.leukemia_attri(), opener=partial(open_live, threads=options.threads),
-                        settings=settings)
+                        workspace=workspace, settings=settings)
     window.live.open(choice_from(options, settings.choice()))
     window.show()
     try:

@@ -15,7 +15,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from edge_app.detections import Detections
-from edge_app.errors import ValidationError
+from edge_app.errors import LeukoError, ValidationError
 from edge_app.overlay.annotators import Overlay
 from edge_app.pipeline.result import LiveResult
 from edge_app.sources.events import SourceEvent
@@ -63,6 +63,7 @@ class LiveTab(QWidget):
         self._opened: LiveContext | None = None  # set by the open task itself: stopped on close even if not adopted
         self._closing = False
         self._trouble = ""
+        self._ended: LiveContext | None = None  # the pipeline whose end was already reported
         self._build(profiles)
         self._connect()
         self._use_taxonomy(self.taxonomy)
@@ -109,6 +110,7 @@ class LiveTab(QWidget):
         session.session_changed.connect(sp.set_session)
         session.tally_changed.connect(self.counts.set_tally)
         session.message.connect(sp.say)
+        session.failed.connect(self.banner.show_error)
         for keys, slot in (("Space", self.capture), ("C", self.capture), ("N", self.next_field)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -119,6 +121,8 @@ class LiveTab(QWidget):
         ctx = self.context
         result = ctx.pipeline.latest_result() if ctx is not None else None
         if result is None or result is self._last:
+            if ctx is not None and ctx.pipeline.done and self._ended is not ctx:
+                self._report_end(ctx)
             return
         self._last = result
         self._paint(result)
@@ -129,6 +133,16 @@ class LiveTab(QWidget):
         self.view.show_frame(result.frame.image, shown)
         self.counts.show_frame(shown)
         self.status.setText(status_text(result, len(shown)) + self._trouble)
+
+    def _report_end(self, ctx: LiveContext) -> None:
+        """A recording that ended, or inference that stopped on an error: say so once."""
+        self._ended = ctx
+        error = ctx.pipeline.error
+        if error is not None:
+            self.banner.show_error(str(error) if isinstance(error, LeukoError) else
+                                   f"live inference stopped: {type(error).__name__}: {error}\n"
+                                   "  -> pick another model or source and press Open")
+        self.status.setText(f"live view {ctx.pipeline.stats.state}: {self.status.text()}")
 
     def shown(self, dets: Detections) -> Detections:
         """The cells at or above the confidence threshold: what is drawn, counted and captured."""

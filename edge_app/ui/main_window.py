@@ -39,10 +39,15 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Leuko")
         self.settings = settings
         self.banner = Banner()
-        configs = load_config_set()
+        try:
+            configs = load_config_set()
+        except LeukoError as exc:  # a broken YAML file must not stop the window from opening
+            configs = None
+            self.banner.show_error(str(exc))
         context = LiveContext.around(pipeline, taxonomy, profile_id, card, configs) if pipeline else None
-        self.live = LiveTab(context, taxonomy, self.banner, profiles=sorted(configs.profiles), opener=opener,
-                            workspace=workspace, settings=settings)
+        profiles = sorted(configs.profiles) if configs else []
+        self.live = LiveTab(context, taxonomy, self.banner, profiles=profiles, opener=opener, workspace=workspace,
+                            settings=settings)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.live, "Live")
         central = QWidget()

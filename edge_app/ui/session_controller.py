@@ -21,6 +21,7 @@ class SessionController(QObject):
     field_stored = Signal(object)  # FieldRecord
     report_written = Signal(object)  # list[Path]
     message = Signal(str, bool)  # text, is an error
+    failed = Signal(str)  # a LeukoError's text (what failed, what to do): for the banner
 
     def __init__(self, workspace: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -91,7 +92,8 @@ class SessionController(QObject):
 
     def _failed(self, text: str) -> None:
         self.storing = False
-        self.message.emit(text, True)
+        self.message.emit(text.partition("\n")[0], True)
+        self.failed.emit(text)
 
     def close(self) -> None:
         self.tasks.wait_all()
