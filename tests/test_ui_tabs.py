@@ -181,8 +181,8 @@ def test_reports_tab_lists_slides_and_writes_the_report(qtbot: Any, tmp_path: Pa
     opened: list[Path] = []
     tab = ReportsTab(scanned, opener=opened.append)
     qtbot.addWidget(tab)
+    assert tab.tasks.worker is not None and tab.tasks.worker.wait(WAIT_MS)  # the listing started in __init__
     qtbot.waitUntil(lambda: tab.table.rowCount() == 1, timeout=WAIT_MS)
-    assert tab.tasks.worker is not None and tab.tasks.worker.wait(WAIT_MS)
     assert [tab.table.item(0, c).text() for c in (0, 3, 4)] == ["S-1", str(len(SAMPLES)), "no"]
     tab.out.setText(str(tmp_path / "reports"))
     run_to_end(qtbot, tab.tasks, tab.write_button.click)

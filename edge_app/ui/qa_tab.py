@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTabWidget,
@@ -129,16 +130,17 @@ class QaTab(QWidget):
         form.addRow("A (reference)", self.a)
         form.addRow("B (candidate)", self.b)
         form.addRow("Labels", self.truth)
-        form.addRow("Save to", row(self.out, button("…", self._choose_out), stretch_first=True))
-        actions = row(QLabel("worst images"), self.worst, self.compare_button, self.save_button)
-        actions.addStretch(1)
+        actions = row(QLabel("worst images"), self.worst, self.compare_button, self.save_button, QLabel("to"),
+                      self.out, button("…", self._choose_out))
         self.pages = QTabWidget()
         self.metrics, self.classes, self.counts, self.attributes = (compact_table() for _ in range(4))
         self.pages.addTab(self.metrics, "Detection")
         self.pages.addTab(_stacked(self.classes, self.counts), "Classes")
         self.pages.addTab(self.attributes, "Attributes")
         self.pages.addTab(self._worst_viewer(), "Worst images")
-        self.pages.setMinimumHeight(220)
+        self.pages.setMinimumHeight(200)
+        # the tables' size hints would make the page taller than a 480-line screen; they take what is left
+        self.pages.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         body = QWidget()
         column = QVBoxLayout(body)
         column.addWidget(self.banner)

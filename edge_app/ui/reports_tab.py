@@ -15,7 +15,7 @@ from edge_app.reporting.report_files import FORMATS
 from edge_app.store.store import ResultsStore
 from edge_app.ui.tab_banner import Banner
 from edge_app.ui.tab_layout import button, row, scrolled
-from edge_app.ui.tab_report import Opener, default_report_dir, html_of, open_in_desktop, write_slide_report
+from edge_app.ui.tab_report import Opener, default_report_dir, open_in_desktop, show_written, write_slide_report
 from edge_app.ui.tab_table import compact_table, fill_table
 from edge_app.ui.tab_task import TaskSlot
 
@@ -60,14 +60,19 @@ class ReportsTab(QWidget):
         for box in self.formats.values():
             box.setChecked(True)
         self.out = QLineEdit(str(default_report_dir(self.workspace)))
+        self.out.setToolTip("folder the reports are written to")
         self.refresh_button = button("Refresh", self.refresh)
         self.write_button = button("Write && open report", self.write_selected)
         body = QWidget()
         column = QVBoxLayout(body)
         column.addWidget(self.banner)
         column.addWidget(self.table, 1)
-        column.addLayout(row(QLabel("formats"), *self.formats.values(), self.refresh_button, self.write_button))
-        column.addLayout(row(QLabel("save to"), self.out, button("…", self._choose_out)))
+        actions = row(QLabel("formats"), *self.formats.values())
+        actions.addStretch(1)
+        actions.addWidget(self.refresh_button)
+        actions.addWidget(self.write_button)
+        column.addLayout(actions)
+        column.addLayout(row(self.out, button("…", self._choose_out), stretch_first=True))
         scrolled(self, body)
 
     def _choose_out(self) -> None:
@@ -107,10 +112,7 @@ class ReportsTab(QWidget):
 
     def _written(self, paths: list[Path]) -> None:
         self.written = paths
-        self.banner.show_info("wrote " + ", ".join(p.name for p in paths) + (f" in {paths[0].parent}" if paths else ""))
-        html = html_of(paths)
-        if html is not None:
-            self.opener(html)
+        show_written(paths, self.banner, self.opener)
 
     def _set_busy(self, busy: bool) -> None:
         self.refresh_button.setEnabled(not busy)

@@ -35,7 +35,7 @@ from edge_app.scan.workspace_scan import DEFAULT_WORKERS, scan_into_workspace
 from edge_app.sources.replay_source import VIDEO_SUFFIXES
 from edge_app.ui.tab_banner import Banner
 from edge_app.ui.tab_layout import button, combo, row, scrolled
-from edge_app.ui.tab_report import Opener, default_report_dir, html_of, open_in_desktop, write_slide_report
+from edge_app.ui.tab_report import Opener, default_report_dir, open_in_desktop, show_written, write_slide_report
 from edge_app.ui.tab_task import TaskSlot
 
 BACKENDS = ("auto", "onnxruntime", "openvino")
@@ -90,7 +90,7 @@ class ScanTab(QWidget):
         self.target = QLineEdit()
         self.target.setPlaceholderText("folder of field images, an image or a video")
         form.addRow("Fields", row(self.target, button("Folder…", self._choose_folder),
-                                   button("Video…", self._choose_video)))
+                                  button("Video…", self._choose_video), stretch_first=True))
         self.slide = QLineEdit()
         self.slide.setPlaceholderText("as written on the slide label")
         self.sample = QLineEdit()
@@ -101,11 +101,14 @@ class ScanTab(QWidget):
         self.workers = QSpinBox()
         self.workers.setRange(1, max(1, os.cpu_count() or 1))
         self.workers.setValue(DEFAULT_WORKERS)
-        form.addRow("Profile", row(self.profile, QLabel("workers"), self.workers))
+        form.addRow("Profile", row(self.profile, QLabel("workers"), self.workers, stretch_first=True))
         self.model = QLineEdit()
         self.model.setPlaceholderText("the profile's model")
         self.backend, self.precision = combo(BACKENDS), combo(PRECISIONS)
-        form.addRow("Model", row(self.model, button("…", self._choose_model), self.backend, self.precision))
+        self.backend.setToolTip("inference runtime")
+        self.precision.setToolTip("model precision")
+        form.addRow("Model", row(self.model, button("…", self._choose_model), self.backend, self.precision,
+                                 stretch_first=True))
         self.start_button = button("Start", self.start)
         self.cancel_button = button("Cancel", self.cancel)
         self.report_button = button("Write && open report", self.write_report)
@@ -120,7 +123,7 @@ class ScanTab(QWidget):
         column.addWidget(self.banner)
         column.addLayout(form)
         column.addLayout(row(self.start_button, self.cancel_button, self.report_button))
-        column.addLayout(row(self.progress_bar, self.rate))
+        column.addLayout(row(self.progress_bar, self.rate, stretch_first=True))
         column.addWidget(self.summary)
         column.addWidget(QLabel("Skipped files"))
         column.addWidget(self.skipped)
@@ -216,10 +219,7 @@ class ScanTab(QWidget):
 
     def _report_written(self, paths: list[Path]) -> None:
         self.report_paths = paths
-        html = html_of(paths)
-        self.banner.show_info(f"report written to {paths[0].parent}" if paths else "no report written")
-        if html is not None:
-            self.opener(html)
+        show_written(paths, self.banner, self.opener)
 
     def _set_busy(self, busy: bool) -> None:
         self.start_button.setEnabled(not busy)
