@@ -161,12 +161,13 @@ def test_changing_the_source_rebuilds_the_pipeline_off_the_ui_thread(qtbot, open
     window = open_window(first, opener=opener)
     first_result(qtbot, window)
     controls = window.live.controls
+    assert controls.profile.currentText() == "xsz107bn-zzcat-100x"  # the running pipeline's profile
     controls.show_setup(True)
     controls.source.setEditText(str(SAMPLES_DIR))
     controls.backend.setCurrentText("onnxruntime")
     with qtbot.waitSignal(window.live.context_changed, timeout=10000) as blocker:
         controls.apply()
-    assert opener.choices == [LiveChoice(str(SAMPLES_DIR), controls.profile.currentText(), "", "onnxruntime", "auto")]
+    assert opener.choices == [LiveChoice(str(SAMPLES_DIR), "xsz107bn-zzcat-100x", "", "onnxruntime", "auto")]
     assert opener.threads[0] != threading.get_ident()
     assert first.done and not first.grabber.running  # the old pipeline was stopped
     assert blocker.args[0].pipeline is window.live.context.pipeline

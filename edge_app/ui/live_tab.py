@@ -8,6 +8,7 @@ one in a `TaskWorker`; source events arrive through `SourceEventBridge` (a queue
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -75,8 +76,10 @@ class LiveTab(QWidget):
     def _build(self, profiles: Sequence[str]) -> None:
         self.controls = LiveControls(profiles)
         self.controls.set_threshold(self.threshold)
-        if self.settings is not None:
-            self.controls.set_choice(self.settings.choice())
+        choice = self.settings.choice() if self.settings is not None else LiveChoice()
+        if self.context is not None:  # what runs is what the pickers show
+            choice = replace(choice, profile=self.context.profile.id)
+        self.controls.set_choice(choice)
         self.view = LiveView(Overlay(self.taxonomy, self.shown_attributes))
         self.stage_panel = StagePanel()
         self.counts = CountsPanel(self.taxonomy)

@@ -25,6 +25,7 @@ class StagePanel(QWidget):
             self.slide.text().strip(), self.sample.text().strip()))
         self.finish_button = button("Finish", self.finish_requested.emit)
         self.session_label = QLabel("no slide session")
+        self.session_label.setWordWrap(True)
         self.stage = QLineEdit()
         self.stage.setPlaceholderText("X, Y in mm, e.g. 12.3, 45.6")
         self.stage.returnPressed.connect(self.capture_requested.emit)
