@@ -98,7 +98,9 @@ def test_scan_tab_scans_lists_skips_and_opens_the_report(qtbot: Any, tmp_path: P
     opened: list[Path] = []
     tab = scan_tab(qtbot, tmp_path / "ws", bundle, fields_folder(tmp_path), opened)
     tab.resize(800, 480)
-    run_to_end(qtbot, tab.tasks, tab.start_button.click)
+    with qtbot.waitSignal(tab.scan_finished, timeout=WAIT_MS) as finished:
+        run_to_end(qtbot, tab.tasks, tab.start_button.click)
+    assert finished.args == ["S-1"]
     progress = tab.last_progress
     assert progress is not None and progress.finished and progress.stored == len(SAMPLES)
     assert sorted(stored_hashes(tmp_path / "ws")) == sorted(sha256(p) for p in SAMPLES)
@@ -142,6 +144,7 @@ def test_qa_tab_compares_a_slide_with_its_exported_results(qtbot: Any, tmp_path:
         write_results(export_slide(store, "S-1"), tmp_path / "s1.json", None)
     tab = QaTab(scanned)
     qtbot.addWidget(tab)
+    assert [tab.a.box.itemText(i) for i in range(tab.a.box.count())] == ["slide:S-1"]
     tab.a.set_spec("slide:S-1")
     tab.b.set_spec(str(tmp_path / "s1.json"))
     run_to_end(qtbot, tab.tasks, tab.compare_button.click)
@@ -166,6 +169,16 @@ def test_qa_tab_shows_the_worst_images_against_labels(qtbot: Any, tmp_path: Path
     assert tab.worst_list.count() == len(SAMPLES) and tab.worst_list.currentRow() == 0
     assert tab.worst_image.original is not None and tab.worst_image.original.width() == PAIR_WIDTH
     assert "left reference" in tab.worst_caption.text()
+
+
+def test_qa_tab_offers_slides_scanned_after_it_opened(qtbot: Any, tmp_path: Path, bundle: Path) -> None:
+    tab = QaTab(tmp_path / "ws")
+    qtbot.addWidget(tab)
+    tab.b.set_spec("typed by hand")
+    list(scan_into_workspace(tmp_path / "ws", setup_for(bundle), SAMPLES[0], "S-2", workers=1))
+    tab.refresh_slides()
+    assert [tab.truth.box.itemText(i) for i in range(tab.truth.box.count())] == ["", "slide:S-2"]
+    assert tab.b.spec() == "typed by hand"
 
 
 def test_qa_tab_reports_an_unknown_spec(qtbot: Any, scanned: Path) -> None:

@@ -74,12 +74,20 @@ class SpecPicker(QWidget):
 
     def __init__(self, slides: list[str], optional: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.box = combo(([""] if optional else []) + [f"slide:{code}" for code in slides], editable=True)
+        self.optional = optional
+        self.box = combo([], editable=True)
+        self.set_slides(slides)
         self.box.lineEdit().setPlaceholderText("slide:ID, results .json, or dataset folder" +
                                                (" (optional)" if optional else ""))
         layout = row(self.box, button("File…", self._choose_file), button("Dataset…", self._choose_dataset),
                      stretch_first=True)
         self.setLayout(layout)
+
+    def set_slides(self, codes: list[str]) -> None:
+        text = self.box.currentText()
+        self.box.clear()
+        self.box.addItems(([""] if self.optional else []) + [f"slide:{code}" for code in codes])
+        self.box.setCurrentText(text)
 
     def spec(self) -> str:
         return self.box.currentText().strip()
@@ -109,6 +117,12 @@ class QaTab(QWidget):
         self.tasks.busy_changed.connect(self._set_busy)
         self._build(self._slide_codes())
         self._set_busy(False)
+
+    def refresh_slides(self) -> None:
+        """Offer the workspace's current slides in A, B and the labels (typed text is kept)."""
+        codes = self._slide_codes()
+        for picker in (self.a, self.b, self.truth):
+            picker.set_slides(codes)
 
     def _slide_codes(self) -> list[str]:
         try:

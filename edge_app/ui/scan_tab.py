@@ -14,6 +14,7 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -70,6 +71,8 @@ def scan_task(workspace: Path, request: ScanRequest,
 
 
 class ScanTab(QWidget):
+    scan_finished = Signal(str)  # the slide id, once a scan ended (done or cancelled): other tabs refresh
+
     def __init__(self, workspace: Path, *, opener: Opener = open_in_desktop, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
@@ -208,6 +211,7 @@ class ScanTab(QWidget):
             self.progress_bar.setRange(0, max(1, progress.done))
             self.progress_bar.setValue(progress.done)
         self.summary.setText(progress.summary())
+        self.scan_finished.emit(self.slide.text().strip())
 
     def write_report(self) -> None:
         code = self.slide.text().strip()
@@ -225,8 +229,9 @@ class ScanTab(QWidget):
         self.start_button.setEnabled(not busy)
         self.report_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
-        if not busy and self.progress_bar.maximum() == 0:
+        if not busy and self.progress_bar.maximum() == 0:  # ended before its first field (an error)
             self.progress_bar.setRange(0, 1)
+            self.rate.setText("")
 
     def shutdown(self) -> None:
         """Stop a running scan and wait for it (closing the window)."""
