@@ -109,7 +109,7 @@ def test_scan_tab_scans_lists_skips_and_opens_the_report(qtbot: Any, tmp_path: P
     assert "scan done" in tab.summary.text() and "fields/s" in tab.rate.text()
     assert tab.progress_bar.value() == tab.progress_bar.maximum() == len(SAMPLES) + 1
     run_to_end(qtbot, tab.tasks, tab.report_button.click)
-    assert opened and opened[0].suffix == ".html" and opened[0].is_file() and not tab.banner.is_error
+    assert opened and opened[0].suffix == ".html" and opened[0].is_file() and tab.banner.kind != "error"
 
 
 def test_cancelled_scan_resumes_with_every_field_once(qtbot: Any, tmp_path: Path, bundle: Path) -> None:
@@ -135,7 +135,7 @@ def test_cancelled_scan_resumes_with_every_field_once(qtbot: Any, tmp_path: Path
 def test_scan_tab_shows_errors_as_messages(qtbot: Any, tmp_path: Path, bundle: Path) -> None:
     tab = scan_tab(qtbot, tmp_path / "ws", bundle, tmp_path / "no-such-folder", [])
     run_to_end(qtbot, tab.tasks, tab.start_button.click)
-    assert tab.banner.is_error and "no such file or folder" in tab.banner.text()
+    assert tab.banner.kind == "error" and "no such file or folder" in tab.banner.text()
     assert "Traceback" not in tab.banner.text()
 
 
@@ -187,7 +187,7 @@ def test_qa_tab_reports_an_unknown_spec(qtbot: Any, scanned: Path) -> None:
     tab.a.set_spec("S-1")
     tab.b.set_spec("no-such-thing")
     run_to_end(qtbot, tab.tasks, tab.compare_button.click)
-    assert tab.banner.is_error and "cannot tell what 'no-such-thing' is" in tab.banner.text()
+    assert tab.banner.kind == "error" and "cannot tell what 'no-such-thing' is" in tab.banner.text()
 
 
 def test_reports_tab_lists_slides_and_writes_the_report(qtbot: Any, tmp_path: Path, scanned: Path) -> None:

@@ -44,11 +44,12 @@ from edge_app.qa.compare_rows import (
 )
 from edge_app.qa.compare_run import DEFAULT_WORST, compare_specs, write_comparison
 from edge_app.store.store import ResultsStore
-from edge_app.ui.tab_banner import Banner
+from edge_app.ui.banner import Banner
 from edge_app.ui.tab_image import ImageLabel
-from edge_app.ui.tab_layout import button, combo, row, scrolled
+from edge_app.ui.tab_layout import combo, row, scrolled
 from edge_app.ui.tab_table import compact_table, fill_table
 from edge_app.ui.tab_task import TaskSlot
+from edge_app.ui.widgets import button
 
 
 @dataclass(frozen=True)
@@ -188,14 +189,14 @@ class QaTab(QWidget):
         if not a or not b:
             self.banner.show_error("choose A and B: a slide, a results file or a labelled dataset each")
             return
-        self.banner.show_info("comparing…")
+        self.banner.show_notice("comparing…")
         self.tasks.start(lambda: compare_task(self.workspace, a, b, truth, worst), self._show)
 
     def _show(self, result: QaResult) -> None:
         self.result = result
         c = result.comparison
         p = c.pairing
-        self.banner.show_info(f"{p.candidate.label} against {p.reference.label}: {len(p.pairs)} images matched, "
+        self.banner.show_notice(f"{p.candidate.label} against {p.reference.label}: {len(p.pairs)} images matched, "
                               f"{p.unmatched_reference} only in the reference, {p.unmatched_candidate} only in the "
                               "candidate")
         fill_table(self.metrics, METRIC_HEADER, metric_rows(c))
@@ -227,7 +228,7 @@ class QaTab(QWidget):
 
     def _saved(self, paths: tuple[Path, Path]) -> None:
         self.saved = paths
-        self.banner.show_info(f"wrote {paths[0]} and {paths[1]}")
+        self.banner.show_notice(f"wrote {paths[0]} and {paths[1]}")
 
     def _set_busy(self, busy: bool) -> None:
         self.compare_button.setEnabled(not busy)

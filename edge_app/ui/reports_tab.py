@@ -13,11 +13,12 @@ from PySide6.QtWidgets import QCheckBox, QFileDialog, QLabel, QLineEdit, QVBoxLa
 
 from edge_app.reporting.report_files import FORMATS
 from edge_app.store.store import ResultsStore
-from edge_app.ui.tab_banner import Banner
-from edge_app.ui.tab_layout import button, row, scrolled
+from edge_app.ui.banner import Banner
+from edge_app.ui.tab_layout import row, scrolled
 from edge_app.ui.tab_report import Opener, default_report_dir, open_in_desktop, show_written, write_slide_report
 from edge_app.ui.tab_table import compact_table, fill_table
 from edge_app.ui.tab_task import TaskSlot
+from edge_app.ui.widgets import button
 
 SLIDE_HEADER = ("slide", "sample", "profile", "fields", "finished")
 
@@ -89,7 +90,7 @@ class ReportsTab(QWidget):
         if slides and self.table.currentRow() < 0:
             self.table.selectRow(0)
         if not slides:
-            self.banner.show_info("no slides in this workspace yet: scan some fields first")
+            self.banner.show_notice("no slides in this workspace yet: scan some fields first")
 
     def selected_code(self) -> str | None:
         r = self.table.currentRow()
@@ -107,7 +108,7 @@ class ReportsTab(QWidget):
             self.banner.show_error("select a slide and at least one format")
             return
         out = Path(self.out.text().strip())
-        self.banner.show_info(f"writing the report of {code}…")
+        self.banner.show_notice(f"writing the report of {code}…")
         self.tasks.start(lambda: write_slide_report(self.workspace, code, out, formats), self._written)
 
     def _written(self, paths: list[Path]) -> None:

@@ -34,10 +34,11 @@ from edge_app.scan.progress import ScanProgress
 from edge_app.scan.setup import DEFAULT_PROFILE, prepare_scan
 from edge_app.scan.workspace_scan import DEFAULT_WORKERS, scan_into_workspace
 from edge_app.sources.replay_source import VIDEO_SUFFIXES
-from edge_app.ui.tab_banner import Banner
-from edge_app.ui.tab_layout import button, combo, row, scrolled
+from edge_app.ui.banner import Banner
+from edge_app.ui.tab_layout import combo, row, scrolled
 from edge_app.ui.tab_report import Opener, default_report_dir, open_in_desktop, show_written, write_slide_report
 from edge_app.ui.tab_task import TaskSlot
+from edge_app.ui.widgets import button
 
 BACKENDS = ("auto", "onnxruntime", "openvino")
 PRECISIONS = ("auto", "int8", "fp16", "fp32")
@@ -170,7 +171,7 @@ class ScanTab(QWidget):
         if not self.target.text().strip() or not request.slide:
             self.banner.show_error("choose the fields (a folder or a video) and type the slide id first")
             return
-        self.banner.clear_message()
+        self.banner.dismiss()
         self.skipped.clear()
         self.summary.setText("")
         self.rate.setText("loading the model…")
@@ -186,7 +187,7 @@ class ScanTab(QWidget):
 
     def _progressed(self, item: ScanProgress | str) -> None:
         if isinstance(item, str):
-            self.banner.show_info(f"warning: {item}")
+            self.banner.show_notice(f"warning: {item}")
             return
         self.last_progress = item
         if item.total is None:

@@ -1,16 +1,10 @@
-"""Small layout helpers the tabs share: buttons, combos, rows, and a scroll area (800x480 screens)."""
+"""Small layout helpers the tabs share: combos, rows, and a scroll area (800x480 screens)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
-
-
-def button(text: str, slot: Callable[[], None]) -> QPushButton:
-    b = QPushButton(text)
-    b.clicked.connect(slot)
-    return b
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 
 def combo(items: Sequence[str], editable: bool = False) -> QComboBox:

@@ -12,7 +12,7 @@ from PySide6.QtGui import QDesktopServices
 from edge_app.reporting.report_data import build_slide_report
 from edge_app.reporting.report_files import FORMATS, write_report
 from edge_app.store.store import ResultsStore
-from edge_app.ui.tab_banner import Banner
+from edge_app.ui.banner import Banner
 
 Opener = Callable[[Path], None]
 
@@ -34,7 +34,7 @@ def write_slide_report(workspace: Path, slide_code: str, out_dir: Path,
 def show_written(paths: Sequence[Path], banner: Banner, opener: Opener) -> None:
     """Say what was written where, and open the HTML report if there is one."""
     where = f" in {paths[0].parent}" if paths else ""
-    banner.show_info("wrote " + (", ".join(p.name for p in paths) or "nothing") + where)
+    banner.show_notice("wrote " + (", ".join(p.name for p in paths) or "nothing") + where)
     html = next((p for p in paths if p.suffix == ".html"), None)
     if html is not None:
         opener(html)

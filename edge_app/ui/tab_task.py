@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from edge_app.ui.tab_banner import Banner
+from edge_app.ui.banner import Banner
 from edge_app.ui.worker import TaskWorker
 
 STOP_WAIT_MS = 30_000
