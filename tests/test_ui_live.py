@@ -174,6 +174,11 @@ def test_changing_the_source_rebuilds_the_pipeline_off_the_ui_thread(qtbot, open
     first_result(qtbot, window)
     controls.apply()  # nothing changed: no rebuild
     assert len(opener.choices) == 1
+    window.live.open(LiveChoice(profile="xsz107bn-zzcat-40x"))
+    window.live.open(LiveChoice(profile="xsz107bn-zzcat-10x"))  # while the first is opening: opened next
+    qtbot.waitUntil(lambda: window.live.context is not None
+                    and window.live.context.profile.id == "xsz107bn-zzcat-10x", timeout=10000)
+    assert [c.profile for c in opener.choices[1:]] == ["xsz107bn-zzcat-40x", "xsz107bn-zzcat-10x"]
 
 
 def test_a_failed_open_shows_what_and_what_to_do_in_the_banner(qtbot, open_window) -> None:

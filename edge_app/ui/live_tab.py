@@ -60,7 +60,8 @@ class LiveTab(QWidget):
         self.threshold = settings.threshold() if settings else DEFAULT_THRESHOLD
         self.shown_attributes = settings.shown_attributes() if settings else None
         self._last: LiveResult | None = None
-        self._pending: LiveChoice | None = None
+        self._pending: LiveChoice | None = None  # chosen while another was opening: opened next
+        self._opening = False
         self._opened: LiveContext | None = None  # set by the open task itself: stopped on close even if not adopted
         self._closing = False
         self._trouble = ""
@@ -188,9 +189,10 @@ class LiveTab(QWidget):
         self.controls.set_choice(choice)
         if self.settings is not None:
             self.settings.save_choice(choice)
-        if self.tasks.busy:
+        if self._opening:
             self._pending = choice
             return
+        self._opening = True
         old, self.context, self._last = self.context, None, None
         self.status.setText(f"opening {choice.source or 'the bundled samples'}…")
         self.tasks.run(lambda: self._swap(old, choice), self._adopt, self._open_failed)
@@ -203,19 +205,20 @@ class LiveTab(QWidget):
         return self._opened
 
     def _adopt(self, ctx: LiveContext) -> None:
+        self._opening = False
         if self._closing:
             ctx.pipeline.stop()
             return
-        self.context = ctx
+        self.context, self._trouble = ctx, ""
         self._use_taxonomy(ctx.taxonomy)
-        if self.banner.kind == "error":
-            self.banner.dismiss()
+        self.banner.dismiss()  # an error or notice about what ran before
         if ctx.warnings:
             self.banner.show_notice("; ".join(ctx.warnings))
         self.context_changed.emit(ctx)
         self._open_pending()
 
     def _open_failed(self, message: str) -> None:
+        self._opening = False
         self.status.setText("no live view: see the message above")
         self.banner.show_error(message)
         self._open_pending()
