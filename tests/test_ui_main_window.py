@@ -65,3 +65,15 @@ def test_live_is_the_first_tab_and_other_tabs_are_added_beside_it(qtbot, tmp_pat
         assert "/ws/leuko.sqlite: disk full" in window.banner.text() and "free some space" in window.banner.text()
     finally:
         window.close()
+
+
+def test_the_command_line_wins_over_the_remembered_choice() -> None:
+    from edge_app.pipeline.headless import HeadlessOptions
+    from edge_app.ui.app import choice_from
+    from edge_app.ui.live_setup import LiveChoice
+
+    remembered = LiveChoice("0", "cx23-phone-100x", "/models/a", "openvino", "int8")
+    assert choice_from(HeadlessOptions(), remembered) == remembered
+    given = HeadlessOptions(source="http://10.0.0.2/video", profile="xsz107bn-zzcat-40x", backend="onnxruntime")
+    assert choice_from(given, remembered) == LiveChoice("http://10.0.0.2/video", "xsz107bn-zzcat-40x", "/models/a",
+                                                        "onnxruntime", "int8")

@@ -79,6 +79,9 @@ class SessionController(QObject):
         code = self.slide_code
         if code is None:
             return
+        if self.storing:
+            self.message.emit("still storing the last field: finish again in a moment", True)
+            return
         self.tasks.run(lambda: finish_slide(self.workspace, code, write_report), self._finished, self._failed)
 
     def _finished(self, paths: list[Path]) -> None:
