@@ -13,6 +13,7 @@ from edge_app.reporting.report_data import build_slide_report
 from edge_app.reporting.report_files import FORMATS, write_report
 from edge_app.store.store import ResultsStore
 from edge_app.ui.banner import Banner
+from edge_app.ui.capture import REPORTS_DIR
 
 Opener = Callable[[Path], None]
 
@@ -22,7 +23,7 @@ def open_in_desktop(path: Path) -> None:
 
 
 def default_report_dir(workspace: Path) -> Path:
-    return workspace / "reports"
+    return workspace / REPORTS_DIR  # where finishing a live session writes them too
 
 
 def write_slide_report(workspace: Path, slide_code: str, out_dir: Path,
