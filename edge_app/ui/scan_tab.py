@@ -35,13 +35,11 @@ from edge_app.scan.setup import DEFAULT_PROFILE, prepare_scan
 from edge_app.scan.workspace_scan import DEFAULT_WORKERS, scan_into_workspace
 from edge_app.sources.replay_source import VIDEO_SUFFIXES
 from edge_app.ui.banner import Banner
+from edge_app.ui.live_setup import BACKENDS, PRECISIONS
 from edge_app.ui.tab_layout import combo, row, scrolled
 from edge_app.ui.tab_report import Opener, default_report_dir, open_in_desktop, show_written, write_slide_report
 from edge_app.ui.tab_task import TaskSlot
 from edge_app.ui.widgets import button
-
-BACKENDS = ("auto", "onnxruntime", "openvino")
-PRECISIONS = ("auto", "int8", "fp16", "fp32")
 
 
 @dataclass(frozen=True)
