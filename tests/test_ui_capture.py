@@ -68,7 +68,7 @@ def test_capture_stores_the_field_with_stage_focus_profile_and_detections(qtbot,
     counts = window.live.counts
     assert counts.tally.fields == 1 and {r.label: r.in_session for r in counts.rows} == {"Neutrophil": 1,
                                                                                        "Myeloblast": 1}
-    assert "1 fields captured" in window.live.stage_panel.session_label.text()
+    assert "S-12: 1 field captured" in window.live.stage_panel.session_label.text()
 
 
 @pytest.mark.parametrize(("typed", "said"), [

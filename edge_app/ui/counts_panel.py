@@ -31,7 +31,9 @@ class CountsPanel(QWidget):
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the numbers always stay in view
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.summary)
@@ -54,7 +56,8 @@ class CountsPanel(QWidget):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         in_frame = len(self._frame) if self._frame is not None else 0
         cells = sum(p.count for p in self.tally.differential(self.taxonomy))
-        self.summary.setText(f"frame: {in_frame} cells  |  slide: {cells} WBC in {self.tally.fields} fields")
+        fields = self.tally.fields
+        self.summary.setText(f"frame: {in_frame} cells  |  slide: {cells} WBC in {fields} field{'s' * (fields != 1)}")
 
 
 def _cells(row: CountRow) -> tuple[str, str, str, str]:

@@ -254,7 +254,7 @@ class LiveTab(QWidget):
         try:
             stage = read_stage(self.stage_panel.stage.text(), ctx.microscope)
         except ValidationError as exc:
-            self.stage_panel.say(str(exc).replace("\n  -> ", "\n"), error=True)
+            self.stage_panel.say(str(exc).replace("\n  -> ", "\n→ "), error=True)
             return False
         return self.session.capture(FieldCapture.of(result, shown, stage, ctx))
 

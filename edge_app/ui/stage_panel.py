@@ -3,7 +3,7 @@ reading for the next field, and the capture / next-field buttons, with a one-lin
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from edge_app.ui.widgets import button
@@ -33,6 +33,7 @@ class StagePanel(QWidget):
         self.next_button = button("Next field (N)", self.next_requested.emit)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self._build_layout()
         self.set_session(None)
 
@@ -54,8 +55,7 @@ class StagePanel(QWidget):
         layout.addLayout(session)
         layout.addWidget(self.session_label)
         layout.addLayout(capture)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
+        layout.addWidget(self.message, 1)  # the rest of the panel: a long error stays readable
 
     def set_session(self, slide_code: str | None, fields: int = 0) -> None:
         """Show the open session (or none): slide/sample are fixed while a session runs."""
@@ -65,7 +65,7 @@ class StagePanel(QWidget):
         self.start_button.setEnabled(not active)
         self.finish_button.setEnabled(active)
         self.capture_button.setEnabled(active)
-        self.session_label.setText(f"slide {slide_code}: {fields} fields captured" if active
+        self.session_label.setText(f"slide {slide_code}: {fields} field{'s' * (fields != 1)} captured" if active
                                    else "no slide session: type the slide id and start")
 
     def next_field(self) -> None:
