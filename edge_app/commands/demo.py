@@ -12,12 +12,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from edge_app.commands.common import add_workspace_option
 from edge_app.commands.live import has_display
 from edge_app.commands.scan import _follow as follow_scan  # the same progress bar as `leuko scan`
 from edge_app.pipeline.headless import SAMPLES_DIR, HeadlessOptions
 from edge_app.reporting.report_data import build_slide_report
 from edge_app.reporting.report_files import write_report
-from edge_app.scan.setup import prepare_scan
+from edge_app.scan.setup import DEFAULT_PROFILE, prepare_scan
 from edge_app.scan.workspace_scan import scan_into_workspace
 from edge_app.store.store import ResultsStore
 from edge_app.store.workspace import resolve_workspace
@@ -32,8 +33,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--out", type=Path, default=Path("leuko-demo-report"),
                         help="folder for the headless report (default ./leuko-demo-report)")
     parser.add_argument("--model", help="model bundle folder (default: the bundled demo model)")
-    parser.add_argument("--workspace", metavar="DIR", help="results workspace (default: $LEUKO_WORKSPACE, else "
-                                                           "the user data folder)")
+    add_workspace_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -42,7 +42,9 @@ def run(args: argparse.Namespace) -> int:
         if has_display():
             from edge_app.ui.app import run_window  # PySide6 only when a window opens
 
-            return run_window(HeadlessOptions(model=args.model))
+            demo = HeadlessOptions(profile=DEFAULT_PROFILE, source=str(SAMPLES_DIR), model=args.model or "demo")
+            return run_window(demo,
+                              workspace=Path(args.workspace) if args.workspace else None)
         print("no display found (DISPLAY / WAYLAND_DISPLAY unset), so no window: running the headless demo instead "
               "(scan + report of the bundled sample fields)")
     return headless_demo(resolve_workspace(args.workspace), args.out, args.model)

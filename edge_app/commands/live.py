@@ -1,6 +1,6 @@
 """`leuko live --headless`: the live pipeline without a window (SSH, kiosk), status lines + summary.
 
-Without `--headless` it opens the Qt window (`edge_app/ui/app.py`, first cut: live view + status).
+Without `--headless` it opens the desktop app (`edge_app/ui/app.py`).
 Everything else is `edge_app.pipeline.headless.run_headless`.
 """
 
@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from edge_app.commands.common import add_workspace_option
 from edge_app.errors import ConfigError
 from edge_app.pipeline.headless import HeadlessOptions, run_headless
 
@@ -34,6 +35,7 @@ def register(subparsers: Any) -> None:
                                                               "stage, focus, timing) to DIR")
     p.add_argument("--record-overlay", action="store_true", help="with --record: also annotated/*.jpg")
     p.add_argument("--report-every", type=float, default=5.0, metavar="S", help="status line period (s)")
+    add_workspace_option(p)  # where the window's captured fields go
     p.set_defaults(run=run)
 
 
@@ -52,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
                               hint="run `leuko live --headless` (status lines in the terminal), or start a desktop")
         from edge_app.ui.app import run_window  # PySide6 only when a window is asked for
 
-        return run_window(options)
+        return run_window(options, workspace=Path(args.workspace) if args.workspace else None)
     summary = run_headless(options)
     if summary.error is not None:
         raise summary.error
