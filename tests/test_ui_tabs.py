@@ -14,6 +14,7 @@ import pytest
 pytest.importorskip("PySide6")
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QScrollArea
 
 from edge_app.pipeline.headless import SAMPLES_DIR
 from edge_app.qa.compare_html import PAIR_WIDTH
@@ -202,3 +203,15 @@ def test_reports_tab_lists_slides_and_writes_the_report(qtbot: Any, tmp_path: Pa
     html = tmp_path / "reports" / "report_S-1.html"
     assert html.is_file() and opened == [html]
     assert {p.suffix for p in tab.written} == {".html", ".csv", ".json"}
+
+
+def test_every_tab_fits_800x480(qtbot: Any, scanned: Path) -> None:
+    tabs = [ScanTab(scanned, opener=lambda _p: None), QaTab(scanned), ReportsTab(scanned, opener=lambda _p: None)]
+    for tab in tabs:
+        qtbot.addWidget(tab)
+        tab.resize(800, 480)
+        body = tab.findChild(QScrollArea).widget()
+        hint = body.minimumSizeHint()
+        assert hint.width() <= 800 and hint.height() <= 480, (type(tab).__name__, hint)
+    worker = tabs[2].tasks.worker
+    assert worker is not None and worker.wait(WAIT_MS)
