@@ -5,7 +5,6 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.leuko-installed
 export YOLO_OFFLINE := 1
-export QT_QPA_PLATFORM ?= offscreen
 
 .PHONY: venv demo demo-data test lint bench-synth synth-compare demo-model clean
 
@@ -33,7 +32,7 @@ demo-data: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench-synth: $(STAMP)
 	$(PY) benchmarks/bench_synth.py
