@@ -18,7 +18,7 @@ from edge_app.ui.live_setup import LiveChoice, open_live
 from edge_app.ui.main_window import MainWindow
 from tests.bundle_factory import write_bundle
 from tests.test_sources_support import no_thread_left  # noqa: F401  (fails tests that leave threads running)
-from tests.test_ui_live import first_result, forget_finished_qthreads, open_window, replay  # noqa: F401
+from tests.test_ui_live import first_result, open_window, replay  # noqa: F401
 
 
 @pytest.fixture

@@ -63,18 +63,6 @@ class FakeOpener:
         return LiveContext.around(replay(source, on_event=on_event), TAXONOMY, choice.profile)
 
 
-@pytest.fixture(autouse=True)
-def forget_finished_qthreads(no_thread_left: None) -> Iterator[None]:  # noqa: F811
-    """Python 3.11 keeps a `_DummyThread` entry forever for a QThread that ran Python code. Each test
-    closes its window, which waits for every TaskWorker: only those stale entries are dropped here,
-    before `no_thread_left` looks for the threads that really still run (pipelines, grabbers)."""
-    before = set(threading.enumerate())
-    yield
-    for thread in set(threading.enumerate()) - before:
-        if isinstance(thread, threading._DummyThread):
-            threading._active.pop(thread.ident, None)  # type: ignore[attr-defined, arg-type]
-
-
 @pytest.fixture
 def settings(tmp_path: Path) -> LiveSettings:
     return LiveSettings.ini_file(tmp_path / "leuko.ini")

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,25 +24,10 @@ from edge_app.ui.scan_tab import ScanTab
 from edge_app.ui.tab_task import TaskSlot
 from edge_app.ui.worker import TaskWorker
 from tests.test_scan_support import make_bundle, setup_for, sha256, write_dataset
+from tests.test_sources_support import no_thread_left  # noqa: F401  (fails tests that leave threads running)
 
 SAMPLES = sorted(SAMPLES_DIR.glob("*.jpg"))
 WAIT_MS = 20_000
-
-
-@pytest.fixture(autouse=True)
-def no_python_thread_left() -> Iterator[None]:
-    """Like tests/test_sources_support.no_thread_left, but a finished QThread stays listed as a `_DummyThread`
-    once Python code ran on it: those are skipped here, and every test joins its TaskWorkers itself."""
-    before = set(threading.enumerate())
-    yield
-    deadline = time.monotonic() + 3.0
-
-    def extra() -> list[threading.Thread]:
-        return [t for t in threading.enumerate() if t not in before and not isinstance(t, threading._DummyThread)]
-
-    while extra() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert not extra(), f"threads left running: {[t.name for t in extra()]}"
 
 
 @pytest.fixture(scope="module")
