@@ -42,7 +42,7 @@ def test_gallery_is_per_class_least_sure_first_with_crops(workspace: Path) -> No
         scores = [c.score for c in group]
         assert scores == sorted(scores)
     cell = groups[NEUTROPHIL][0]
-    crop = cell_crop(cell, pad=0.0)
+    crop = cell_crop(cell, margin=0.0)
     x1, y1, x2, y2 = cell.xyxy
     assert abs(crop.shape[1] - (x2 - x1)) <= 2 and abs(crop.shape[0] - (y2 - y1)) <= 2
     assert len(cell.codes) == TAX.num_attributes and cell.review is None

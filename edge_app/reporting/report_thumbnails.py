@@ -8,19 +8,8 @@ import numpy as np
 
 from edge_app.errors import DataFormatError
 from edge_app.formats.image_io import read_image
+from edge_app.overlay.crop import crop_box
 from edge_app.reporting.report_data import CellRef, SlideReport
-
-CONTEXT = 0.25  # extra border around the box, as a fraction of its size
-
-
-def crop_cell(image: np.ndarray, xyxy: tuple[float, float, float, float]) -> np.ndarray:
-    x1, y1, x2, y2 = xyxy
-    mx, my = (x2 - x1) * CONTEXT, (y2 - y1) * CONTEXT
-    h, w = image.shape[:2]
-    left, top = max(0, int(x1 - mx)), max(0, int(y1 - my))
-    right, bottom = min(w, int(np.ceil(x2 + mx))), min(h, int(np.ceil(y2 + my)))
-    crop = image[top:bottom, left:right]
-    return crop.copy() if crop.size else image[:1, :1].copy()
 
 
 def thumbnail_crops(report: SlideReport) -> dict[str, list[tuple[CellRef, np.ndarray]]]:
@@ -36,5 +25,5 @@ def thumbnail_crops(report: SlideReport) -> dict[str, list[tuple[CellRef, np.nda
                 image = read_image(field.image_path)
             except DataFormatError:
                 continue
-            crops.update({cell: crop_cell(image, cell.xyxy) for _label, cell in by_field[field.id]})
+            crops.update({cell: crop_box(image, cell.xyxy) for _label, cell in by_field[field.id]})
     return {label: [(c, crops[c]) for c in cells if c in crops] for label, cells in report.representatives.items()}

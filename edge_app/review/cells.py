@@ -10,6 +10,7 @@ import numpy as np
 
 from edge_app.errors import ValidationError
 from edge_app.formats.image_io import read_image
+from edge_app.overlay.crop import CONTEXT, crop_box
 from edge_app.store.records import FieldRecord
 from edge_app.store.reviews import Review, detection_ids, save_review, slide_reviews
 from edge_app.store.store import ResultsStore
@@ -86,12 +87,6 @@ def _with_review(cell: ReviewCell, review: Review) -> ReviewCell:
     return ReviewCell(cell.detection_id, cell.field, cell.xyxy, cell.class_id, cell.score, cell.codes, review)
 
 
-def cell_crop(cell: ReviewCell, image: np.ndarray | None = None, pad: float = 0.25) -> np.ndarray:
-    """The cell with a margin of `pad` x its size around it (BGR), read from the stored field."""
-    image = read_image(cell.field.image_path) if image is None else image
-    x1, y1, x2, y2 = cell.xyxy
-    mx, my = (x2 - x1) * pad, (y2 - y1) * pad
-    h, w = image.shape[:2]
-    left, top = max(0, int(x1 - mx)), max(0, int(y1 - my))
-    right, bottom = min(w, int(np.ceil(x2 + mx))), min(h, int(np.ceil(y2 + my)))
-    return image[top:max(bottom, top + 1), left:max(right, left + 1)]
+def cell_crop(cell: ReviewCell, image: np.ndarray | None = None, margin: float = CONTEXT) -> np.ndarray:
+    """The cell with some context around it (BGR), read from the stored field unless `image` is given."""
+    return crop_box(read_image(cell.field.image_path) if image is None else image, cell.xyxy, margin)

@@ -26,13 +26,3 @@ def cell_details_text(taxonomy: Taxonomy, dets: Detections, i: int) -> str:
         name = attr.values[v] if v < len(attr.values) else str(v)
         lines.append(f"{attr.name.replace('_', ' ')}: {name} ({float(probs[v]):.2f})")
     return "\n".join(lines)
-
-
-def cell_crop(image: np.ndarray, box: np.ndarray, margin: float = 0.25) -> np.ndarray:
-    """The box widened by `margin` of its size on each side, clipped to the frame (never empty)."""
-    h, w = image.shape[:2]
-    x1, y1, x2, y2 = (float(v) for v in box)
-    mx, my = (x2 - x1) * margin, (y2 - y1) * margin
-    left, top = int(max(0, min(w - 1, x1 - mx))), int(max(0, min(h - 1, y1 - my)))
-    right, bottom = int(min(w, max(left + 1, x2 + mx))), int(min(h, max(top + 1, y2 + my)))
-    return image[top:bottom, left:right]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from edge_app.detections import Detections
+from edge_app.overlay.crop import crop_box
 from edge_app.taxonomy import Taxonomy
-from edge_app.ui.cell_details import cell_crop, cell_details_text
+from edge_app.ui.cell_details import cell_details_text
+from edge_app.ui.qimages import bgr_pixmap
 
 CROP_PX = 160  # the zoomed crop's side on screen
 
@@ -30,11 +31,7 @@ class CellPanel(QWidget):
 
     def show_cell(self, taxonomy: Taxonomy, image: np.ndarray, dets: Detections, i: int) -> None:
         self.text.setText(cell_details_text(taxonomy, dets, i))
-        rgb = np.ascontiguousarray(cell_crop(image, dets.xyxy[i])[:, :, ::-1])
-        h, w = rgb.shape[:2]
-        qimage = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
-        self.crop.setPixmap(QPixmap.fromImage(qimage).scaled(
-            CROP_PX, CROP_PX, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+        self.crop.setPixmap(bgr_pixmap(crop_box(image, dets.xyxy[i]), fit=CROP_PX))
 
     def show_none(self) -> None:
         self.text.setText("no cell there")

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from edge_app.detections import Detections
 from edge_app.overlay.annotators import Overlay
+from edge_app.ui.qimages import bgr_qimage
 
 
 class LiveView(QWidget):
@@ -22,9 +23,7 @@ class LiveView(QWidget):
         self.setMinimumSize(320, 240)
 
     def show_frame(self, bgr: np.ndarray, dets: Detections) -> None:
-        scene = np.ascontiguousarray(self.overlay.draw(bgr, dets)[:, :, ::-1])
-        h, w = scene.shape[:2]
-        self._image = QImage(scene.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+        self._image = bgr_qimage(self.overlay.draw(bgr, dets))
         self.detections = dets
         self.update()
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon, QImage, QKeyEvent, QPixmap
+from PySide6.QtGui import QIcon, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,6 +31,7 @@ from edge_app.review.cells import ReviewCell, cell_crop, reject_cell, review_cel
 from edge_app.store.reviews import clear_review
 from edge_app.store.store import ResultsStore
 from edge_app.taxonomy import Taxonomy
+from edge_app.ui.qimages import bgr_pixmap
 from edge_app.ui.worker import TaskWorker
 
 ICON_SIDE = 96
@@ -46,14 +47,6 @@ def load_cells(store: ResultsStore, slide_code: str, taxonomy: Taxonomy) -> list
             images[cell.field.id] = read_image(cell.field.image_path)
         out.append((cell, cell_crop(cell, images[cell.field.id])))
     return out
-
-
-def to_pixmap(bgr: np.ndarray, side: int) -> QPixmap:
-    rgb = np.ascontiguousarray(bgr[:, :, ::-1])
-    h, w = rgb.shape[:2]
-    image = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
-    return QPixmap.fromImage(image).scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
-                                           Qt.TransformationMode.SmoothTransformation)
 
 
 class ReviewGallery(QListWidget):
@@ -152,7 +145,7 @@ class ReviewTab(QWidget):
                 continue
             if self.unreviewed_only.isChecked() and cell.review is not None:
                 continue
-            item = QListWidgetItem(QIcon(to_pixmap(crop, ICON_SIDE)), self._caption(cell))
+            item = QListWidgetItem(QIcon(bgr_pixmap(crop, fit=ICON_SIDE)), self._caption(cell))
             item.setData(Qt.ItemDataRole.UserRole, index)
             self.gallery.addItem(item)
         if self.gallery.count():

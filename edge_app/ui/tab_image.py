@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QImage, QPixmap, QResizeEvent
+from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
+from edge_app.ui.qimages import bgr_pixmap
+
 MIN_SIZE = QSize(160, 90)
-
-
-def bgr_pixmap(bgr: np.ndarray) -> QPixmap:
-    rgb = np.ascontiguousarray(bgr[:, :, ::-1])
-    h, w = rgb.shape[:2]
-    return QPixmap.fromImage(QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy())
 
 
 class ImageLabel(QLabel):
