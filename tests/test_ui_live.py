@@ -263,6 +263,7 @@ def test_run_window_remembers_and_opens_the_choice_in_the_background(qtbot, tmp_
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, MainWindow) and widget.view.detections is not None:
                 seen.append(widget.status.text())
+                seen.append(",".join(widget.tabs.tabText(i) for i in range(widget.tabs.count())))
                 widget.close()
                 return
         QTimer.singleShot(50, close_after_first_frame)
@@ -270,5 +271,5 @@ def test_run_window_remembers_and_opens_the_choice_in_the_background(qtbot, tmp_
     QTimer.singleShot(50, close_after_first_frame)
     QTimer.singleShot(30000, QApplication.quit)  # never hang the suite
     assert run_window(HeadlessOptions(source=str(SAMPLES_DIR)), settings=settings, workspace=tmp_path / "ws") == 0
-    assert seen and "FPS" in seen[0]
+    assert seen and "FPS" in seen[0] and seen[1] == "Live,Scan,Review,QA,Reports"
     assert settings.choice() == LiveChoice(str(SAMPLES_DIR), model=str(tmp_path / "bundle"), backend="onnxruntime")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from edge_app.pipeline.headless import HeadlessOptions
+from edge_app.store.workspace import resolve_workspace
 from edge_app.taxonomy import Taxonomy
 from edge_app.ui.live_setup import LiveChoice
 
@@ -36,11 +37,15 @@ def run_window(options: HeadlessOptions, settings: LiveSettings | None = None, w
     from edge_app.ui.live_setup import open_live
     from edge_app.ui.main_window import MainWindow
     from edge_app.ui.settings import LiveSettings
+    from edge_app.ui.workbench import add_workbench_tabs
 
     app = QApplication.instance() or QApplication(sys.argv)
     settings = settings or LiveSettings.user()
-    window = MainWindow(None, Taxonomy.leukemia_attri(), opener=partial(open_live, threads=options.threads),
+    workspace = workspace or resolve_workspace()
+    taxonomy = Taxonomy.leukemia_attri()
+    window = MainWindow(None, taxonomy, opener=partial(open_live, threads=options.threads),
                         workspace=workspace, settings=settings)
+    add_workbench_tabs(window, workspace, taxonomy)
     window.live.open(choice_from(options, settings.choice()))
     window.show()
     try:

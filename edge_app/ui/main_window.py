@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
 
     def add_tab(self, widget: QWidget, title: str) -> None:
+        """A tab with a `shutdown()` method gets it called (its background work stopped) on close."""
         self.tabs.addTab(widget, title)
 
     def show_error(self, error: LeukoError | str) -> None:
@@ -91,5 +92,8 @@ class MainWindow(QMainWindow):
         if self.settings is not None:
             self.settings.save_geometry(self.saveGeometry())
             self.settings.sync()
-        self.live.shutdown()
+        for index in range(self.tabs.count()):
+            shutdown = getattr(self.tabs.widget(index), "shutdown", None)
+            if callable(shutdown):
+                shutdown()
         super().closeEvent(event)

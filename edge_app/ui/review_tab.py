@@ -247,7 +247,11 @@ class ReviewTab(QWidget):
         if row + 1 < self.gallery.count():
             self.gallery.setCurrentRow(row + 1)
 
-    def closeEvent(self, event: object) -> None:
+    def shutdown(self) -> None:
         if self.worker is not None:
             self.worker.wait()
+        self.store.close()
+
+    def closeEvent(self, event: object) -> None:
+        self.shutdown()
         super().closeEvent(event)  # type: ignore[arg-type]
