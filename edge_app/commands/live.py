@@ -26,7 +26,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--model", help="model bundle folder or bundled name (default: the profile's model)")
     p.add_argument("--backend", default="auto", choices=("auto", "onnxruntime", "openvino"))
     p.add_argument("--precision", default="auto", choices=("auto", "fp32", "fp16", "int8"))
-    p.add_argument("--threads", type=int, help="inference threads (default: the runtime's choice)")
+    p.add_argument("--threads", type=int, help="inference threads per worker (default: cores // workers; "
+                                               "the runtime's choice with one worker)")
+    p.add_argument("--infer-workers", type=int, metavar="N", help="inference workers, each with its own backend "
+                                                                  "(default: 2 with >= 2 cores, else 1)")
     p.add_argument("--max-frames", type=int, metavar="N", help="stop after N detected frames")
     p.add_argument("--fps", type=float, help="frame rate of a replay or the virtual microscope, or asked of a "
                                              "camera (default: its own; 15 for recordings; 0: as fast as read)")
@@ -42,11 +45,13 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.max_frames is not None and args.max_frames < 1:
         raise ConfigError(f"--max-frames must be at least 1, got {args.max_frames}")
+    if args.infer_workers is not None and args.infer_workers < 1:
+        raise ConfigError(f"--infer-workers must be at least 1, got {args.infer_workers}")
     options = HeadlessOptions(
         profile=args.profile, source=args.source, model=args.model, backend=args.backend,
         precision=args.precision, max_frames=args.max_frames, record=args.record,
         record_overlay=args.record_overlay, fps=args.fps, loop=args.loop, threads=args.threads,
-        report_every_s=args.report_every,
+        infer_workers=args.infer_workers, report_every_s=args.report_every,
     )
     if not args.headless:
         if not has_display():

@@ -23,6 +23,7 @@ from edge_app.pipeline.memory import rss_mb
 from edge_app.pipeline.recorder import LiveRecorder
 from edge_app.pipeline.result import LiveResult
 from edge_app.pipeline.stats import LiveStats
+from edge_app.pipeline.workers import default_infer_workers, make_detectors, threads_per_worker
 from edge_app.scan.setup import ScanSetup, prepare_scan
 from edge_app.sources.base import FrameSource
 from edge_app.sources.events import SourceEvent
@@ -45,7 +46,8 @@ class HeadlessOptions:
     record_overlay: bool = False
     fps: float | None = None  # None: the source's own rate (15 for replays); 0: as fast as it reads
     loop: bool = False  # replay a folder/video in a loop (the default samples always loop)
-    threads: int | None = None
+    threads: int | None = None  # per inference worker; None: cores // workers (the runtime's default for 1)
+    infer_workers: int | None = None  # None: 2 on machines with >= 2 cores, else 1
     report_every_s: float = 5.0
 
 
@@ -56,6 +58,8 @@ class HeadlessSummary:
     source_id: str
     model: str
     error: BaseException | None = None
+    workers: int = 1
+    threads: int | None = None  # per worker; None: the runtime's default
 
 
 def default_source(profile_id: str) -> tuple[str, bool]:
@@ -105,17 +109,19 @@ def run_headless(options: HeadlessOptions, out: TextIO | None = None) -> Headles
     source = open_live_source(options, setup)
     model = f"{setup.bundle.path.name}/{setup.file.path} ({setup.file.backend}, {setup.file.precision})"
     printer.line(f"live: profile {setup.profile.id} ({setup.profile.domain}), source {source.source_id}, model {model}")
-    detector = setup.make_detector(options.threads)  # warmed up at the model's input size
+    workers = options.infer_workers or default_infer_workers()
+    detectors = make_detectors(setup.make_detector, workers, options.threads)  # each warmed up at the input size
     recorder = LiveRecorder(options.record, setup.bundle.card.taxonomy, overlay=options.record_overlay) \
         if options.record else None
-    pipeline = LivePipeline(source, detector, observer=_observer(recorder), on_event=printer.event,
+    pipeline = LivePipeline(source, detectors, observer=_observer(recorder), on_event=printer.event,
                             thresholds=setup.thresholds, warm_up_runs=1, max_results=options.max_frames)
     if recorder is not None:
         with recorder:
             _run(pipeline, printer, options.report_every_s)
     else:
         _run(pipeline, printer, options.report_every_s)
-    summary = HeadlessSummary(pipeline.stats, rss_mb(), source.source_id, model, pipeline.error)
+    summary = HeadlessSummary(pipeline.stats, rss_mb(), source.source_id, model, pipeline.error, workers,
+                              threads_per_worker(workers, options.threads))
     print_summary(summary, printer, options.record)
     return summary
 
@@ -155,6 +161,9 @@ def print_summary(summary: HeadlessSummary, printer: _Printer, record: Path | No
                  f"(last {s.fps:.2f} FPS), state {s.state}")
     printer.line(f"  detector: mean {s.mean_infer_ms:.1f} ms, median {s.infer_ms:.1f} ms "
                  f"(letterbox + infer + decode), warm-up {s.warm_up_ms:.0f} ms; {summary.model}")
+    threads = "runtime default" if summary.threads is None else summary.threads
+    printer.line(f"  inference workers: {summary.workers} (threads each: {threads}), "
+                 f"{s.stale} results stale (a newer frame's came first)")
     printer.line(f"  capture -> result latency: mean {s.mean_latency_ms:.1f} ms, median {s.latency_ms:.1f} ms")
     printer.line(f"  source {summary.source_id}: captured {s.captured}, dropped {dropped}, "
                  f"camera lost {s.lost}x, reconnected {s.reconnects}x")

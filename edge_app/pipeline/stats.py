@@ -32,8 +32,10 @@ class LiveStats:
     mean_infer_ms: float  # since the clock started
     mean_latency_ms: float
     captured: int  # frames the source delivered
-    dropped: int  # frames overwritten before the detector was free (a camera faster than the model)
-    pending: int  # frames waiting for the detector: 0 or 1, never more
+    dropped: int  # frames never shown: overwritten before a worker was free (a camera faster than the model) + stale
+    stale: int  # results discarded unshown: a newer frame's result came first (several workers), or the run had ended
+    pending: int  # frames waiting for a worker: 0 or 1, never more
+    in_flight: int  # frames a worker is detecting: at most one per worker
     capture_fps: float
     lost: int  # times the camera was lost
     reconnects: int  # times it came back
@@ -55,7 +57,11 @@ def _median(values: deque[float]) -> float:
 
 
 class StatsMeter:
-    """Collects the numbers from the worker thread and the source events; thread-safe snapshots."""
+    """Collects the numbers from the worker threads and the source events; thread-safe snapshots.
+
+    Every frame a worker takes is in flight until it is published (`add_result`) or discarded
+    (`discard`), so captured = results + dropped + pending + in_flight: exactly once the pipeline
+    has ended, give or take the frame being handed over while it runs (two locks, two snapshots)."""
 
     def __init__(self, window_s: float = WINDOW_S) -> None:
         self.window_s = window_s
@@ -63,7 +69,7 @@ class StatsMeter:
         self._result_times: deque[float] = deque(maxlen=MAX_SAMPLES)
         self._infer_ms: deque[float] = deque(maxlen=MAX_SAMPLES)
         self._latency_ms: deque[float] = deque(maxlen=MAX_SAMPLES)
-        self.results = self.lost = self.reconnects = 0
+        self.results = self.lost = self.reconnects = self.stale = self.in_flight = 0
         self._infer_total = self._latency_total = 0.0
         self.state = "starting"
         self.started_at: float | None = None
@@ -74,8 +80,18 @@ class StatsMeter:
         with self._lock:
             self.started_at, self.warm_up_ms, self.state = time.monotonic(), warm_up_ms, "live"
 
+    def frame_taken(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+
+    def discard(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+            self.stale += 1
+
     def add_result(self, infer_ms: float, latency_ms: float) -> None:
         with self._lock:
+            self.in_flight -= 1
             self.results += 1
             self._infer_total += infer_ms
             self._latency_total += latency_ms
@@ -108,8 +124,8 @@ class StatsMeter:
             return LiveStats(
                 self.results, self._window_fps(now), self.results / elapsed if elapsed > 0 else 0.0,
                 _median(self._infer_ms), _median(self._latency_ms), self._infer_total / n, self._latency_total / n,
-                g.captured, g.dropped,
-                max(0, g.captured - g.dropped - g.taken), g.capture_fps, self.lost, self.reconnects,
+                g.captured, g.dropped + self.stale, self.stale,
+                max(0, g.captured - g.dropped - g.taken), self.in_flight, g.capture_fps, self.lost, self.reconnects,
                 self.state, elapsed, self.warm_up_ms,
             )  # fmt: skip
 
