@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.leuko-installed
 export YOLO_OFFLINE := 1
 
-.PHONY: venv demo demo-data test lint bench-synth synth-compare demo-model clean
+.PHONY: venv demo demo-data screenshots bench-ui-startup test lint bench-synth synth-compare demo-model clean
 
 venv: $(STAMP)
 
@@ -33,6 +33,13 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+# PNGs of every main screen at 1280x800 and 800x480 under Xvfb (runs/screenshots/, ignored by git).
+XVFB_PACKAGES := xvfb libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
+	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1
+screenshots: $(STAMP)
+	@command -v xvfb-run >/dev/null || { echo "screenshots need Xvfb and Qt's xcb libraries: apt-get install $(XVFB_PACKAGES)"; exit 2; }
+	xvfb-run -a -s "-screen 0 1280x800x24" env -u QT_QPA_PLATFORM $(PY) -m edge_app.ui.screenshots --out runs/screenshots
 
 bench-synth: $(STAMP)
 	$(PY) benchmarks/bench_synth.py
