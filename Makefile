@@ -41,6 +41,9 @@ screenshots: $(STAMP)
 	@command -v xvfb-run >/dev/null || { echo "screenshots need Xvfb and Qt's xcb libraries: apt-get install $(XVFB_PACKAGES)"; exit 2; }
 	xvfb-run -a -s "-screen 0 1280x800x24" env -u QT_QPA_PLATFORM $(PY) -m edge_app.ui.screenshots --out runs/screenshots
 
+bench-ui-startup: $(STAMP)
+	$(PY) benchmarks/bench_ui_startup.py
+
 bench-synth: $(STAMP)
 	$(PY) benchmarks/bench_synth.py
 
