@@ -3,17 +3,17 @@ desktop app's Scan tab both run it (store opened and closed around the scan, pro
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from edge_app.pipeline.workers import default_infer_workers
 from edge_app.scan.progress import ScanProgress
 from edge_app.scan.scanner import SlideScanner
 from edge_app.scan.setup import ScanSetup
 from edge_app.store.store import ResultsStore
 
-DEFAULT_WORKERS = min(2, os.cpu_count() or 1)  # measured: 2 single-threaded workers beat 1 two-threaded
+DEFAULT_WORKERS = default_infer_workers()  # measured: 2 single-threaded workers beat 1 two-threaded
 
 
 def scan_into_workspace(workspace: Path, setup: ScanSetup, target: Path, slide_code: str, *, sample_code: str = "",

@@ -12,6 +12,7 @@ from edge_app.config.schema import MicroscopeConfig, ProfileConfig
 from edge_app.model_card import ModelCard
 from edge_app.pipeline.headless import HeadlessOptions, open_live_source
 from edge_app.pipeline.live import LivePipeline
+from edge_app.pipeline.workers import default_infer_workers, make_detectors
 from edge_app.scan.setup import DEFAULT_PROFILE, prepare_scan
 from edge_app.sources.events import EventSink
 from edge_app.taxonomy import Taxonomy
@@ -56,12 +57,12 @@ Opener = Callable[[LiveChoice, EventSink], LiveContext]
 
 
 def open_live(choice: LiveChoice, on_event: EventSink, threads: int | None = None) -> LiveContext:
-    """The same setup as `leuko live --headless`, started; replays loop like a camera."""
+    """The same setup as `leuko live --headless` (its default inference workers), started; replays loop."""
     setup = prepare_scan(choice.profile or None, choice.model or None, choice.backend, choice.precision)
     options = HeadlessOptions(profile=choice.profile, source=choice.source or None, loop=True)
     source = open_live_source(options, setup)
-    detector = setup.make_detector(threads)
-    pipeline = LivePipeline(source, detector, on_event=on_event, thresholds=setup.thresholds, warm_up_runs=1)
+    detectors = make_detectors(setup.make_detector, default_infer_workers(), threads)
+    pipeline = LivePipeline(source, detectors, on_event=on_event, thresholds=setup.thresholds, warm_up_runs=1)
     pipeline.start()
     label = f"{setup.bundle.path.name} ({setup.file.backend}, {setup.file.precision})"
     microscope = load_config_set().microscopes[setup.profile.microscope]
