@@ -110,12 +110,12 @@ class Detections:
     @property
     def attr_value(self) -> np.ndarray:
         """(N,A) most probable value per attribute."""
-        return self.attr_prob.argmax(axis=2) if self.attr_prob.size else np.zeros((len(self), 0), np.int64)
+        return self.attr_prob.argmax(axis=2) if self.attr_prob.size else np.zeros(self.attr_prob.shape[:2], np.int64)
 
     @property
     def attr_confidence(self) -> np.ndarray:
         """(N,A) probability of the most probable value."""
-        return self.attr_prob.max(axis=2) if self.attr_prob.size else np.zeros((len(self), 0), np.float32)
+        return self.attr_prob.max(axis=2) if self.attr_prob.size else np.zeros(self.attr_prob.shape[:2], np.float32)
 
     @property
     def attr_annotated(self) -> np.ndarray:

@@ -148,3 +148,11 @@ def test_model_card_refuses_bad_input(tmp_path: Path) -> None:
         ModelCard.from_json("{not json")
     with pytest.raises(ModelError, match="malformed"):
         ModelCard.from_dict({"name": "x"})
+
+
+def test_attribute_views_of_no_cells_keep_the_attribute_axis() -> None:
+    from edge_app.detections import Detections
+
+    empty = Detections.empty(num_attributes=7, max_values=2)
+    assert empty.attr_value.shape == (0, 7) and empty.attr_confidence.shape == (0, 7)
+    assert empty.attribute_codes(2).shape == (0, 7)
