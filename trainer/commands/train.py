@@ -34,6 +34,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("--patience", type=int, default=100)
     p.add_argument("--close-mosaic", type=int, default=10, help="last epochs without mosaic")
     p.add_argument("--plots", action="store_true", help="write ultralytics' plots (needs a local Arial.ttf)")
+    p.add_argument("--optimizer", default="auto", help="SGD, AdamW, ... or auto (ultralytics' choice: AdamW at a "
+                                                       "fine-tuning rate for short runs)")
+    p.add_argument("--lr0", type=float, default=0.01, help="initial learning rate (ignored by --optimizer auto)")
+    p.add_argument("--nbs", type=int, default=64, help="nominal batch size: gradients accumulate over nbs/batch "
+                                                       "batches; --nbs equal to --batch steps after every batch")
     p.set_defaults(run=run)
 
 
@@ -69,6 +74,9 @@ def train_overrides(args: argparse.Namespace) -> dict[str, Any]:
         "close_mosaic": args.close_mosaic,
         "plots": args.plots,
         "pretrained": False,
+        "optimizer": args.optimizer,
+        "lr0": args.lr0,
+        "nbs": args.nbs,
     }
 
 
