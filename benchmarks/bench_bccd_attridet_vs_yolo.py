@@ -42,7 +42,8 @@ def prepare(out: Path) -> tuple[Path, Path]:
 
 def train_attridet(data: Path, args: argparse.Namespace, out: Path) -> Path:
     _leuko_train(["train", "--data", str(data), "--model", "attridet-n", "--epochs", str(args.epochs),
-                  "--imgsz", str(args.imgsz), "--batch", str(args.batch), "--device", "cpu", "--seed",
+                  "--imgsz", str(args.imgsz), "--batch", str(args.batch), "--optimizer", args.optimizer, "--lr0",
+                  str(args.lr0), "--nbs", str(args.nbs or args.batch), "--device", args.device, "--seed",
                   str(args.seed), "--project", str(out / "runs"), "--name", "attridet-n", "--exist-ok"])
     return out / "runs" / "attridet-n" / "weights" / "best.pt"
 
@@ -54,8 +55,9 @@ def train_stock(data: Path, args: argparse.Namespace, out: Path) -> Path:
 
     offline.install()  # the same no-download guards as Leuko's own runs
     model = YOLO("yolo11n.yaml")
-    model.train(data=str(data), epochs=args.epochs, imgsz=args.imgsz, batch=args.batch, device="cpu",
-                seed=args.seed, deterministic=True, pretrained=False, plots=False, workers=2,
+    model.train(data=str(data), epochs=args.epochs, imgsz=args.imgsz, batch=args.batch, device=args.device,
+                optimizer=args.optimizer, lr0=args.lr0, nbs=args.nbs or args.batch, seed=args.seed,
+                deterministic=True, pretrained=False, plots=False, workers=2,
                 project=str((out / "runs").resolve()), name="yolo11n-stock", exist_ok=True, verbose=False)
     return out / "runs" / "yolo11n-stock" / "weights" / "best.pt"
 
@@ -75,6 +77,11 @@ def main() -> int:
     parser.add_argument("--imgsz", type=int, default=416)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--optimizer", default="SGD", help="both arms (see docs/attridet.md: 'auto' is too slow from "
+                                                         "scratch on small data)")
+    parser.add_argument("--lr0", type=float, default=0.01)
+    parser.add_argument("--nbs", type=int, help="nominal batch size (default: --batch: a step after every batch)")
+    parser.add_argument("--device", default="cpu", help="cpu or a GPU index, for both arms")
     parser.add_argument("--out", type=Path, default=Path("runs/bench_bccd"))
     args = parser.parse_args()
     data, plain = prepare(args.out)
@@ -85,7 +92,8 @@ def main() -> int:
         weights[name] = train()
         timings[name] = time.perf_counter() - start
     results = {name: score(w, data, args, args.out, name) for name, w in weights.items()}
-    print(f"\nBCCD test split, {args.epochs} epochs, imgsz {args.imgsz}, batch {args.batch}, seed {args.seed}, CPU")
+    print(f"\nBCCD test split, {args.epochs} epochs, imgsz {args.imgsz}, batch {args.batch}, {args.optimizer} "
+          f"lr0 {args.lr0}, seed {args.seed}, device {args.device}")
     print(f"{'model':<16}{'mAP50-95':>10}{'mAP50':>10}{'train s':>10}")
     for name, r in results.items():
         print(f"{name:<16}{r['mAP50-95']:>10.4f}{r['mAP50']:>10.4f}{timings[name]:>10.0f}")
