@@ -20,13 +20,19 @@ from export.head_scope import FloatScope, candidate_scopes
 from export.quantize_onnx import OrtQuantSettings, quantize_onnx
 
 TOP_K = 100
+REFERENCE_SIDE = 640  # input side the box tolerance is stated for
 
 
 @dataclass(frozen=True)
 class Tolerance:
-    box_px: float = 1.5  # mean |Δ cx,cy,w,h| in input pixels
+    box_px: float = 1.5  # mean |Δ cx,cy,w,h| in input pixels of a 640 px input
     score: float = 0.02  # mean |Δ best class score|
     attr: float = 0.02  # mean |Δ attribute value probability|
+
+    def box_at(self, side: int) -> float:
+        """The box tolerance for an input whose longer side is `side`: cells shrink with the input,
+        so 1.27 px at 128 px is as wrong as 6.3 px at 640."""
+        return self.box_px * side / REFERENCE_SIDE
 
 
 @dataclass(frozen=True)
@@ -35,9 +41,10 @@ class ScopeError:
     box_px: float
     score: float
     attr: float
+    input_side: int = REFERENCE_SIDE  # the input's longer side
 
     def within(self, tol: Tolerance) -> bool:
-        return self.box_px <= tol.box_px and self.score <= tol.score and self.attr <= tol.attr
+        return self.box_px <= tol.box_at(self.input_side) and self.score <= tol.score and self.attr <= tol.attr
 
     def line(self) -> str:
         return (f"{self.scope.name:<12} float nodes {len(self.scope.nodes):>3}  box {self.box_px:7.3f} px  "
@@ -52,13 +59,13 @@ def measure_scopes(fp32_path: Path, calib: CalibrationSet, card: ModelCard, sett
     graph = onnx.load(str(fp32_path), load_external_data=False).graph
     quick = calib.subset(calib_images)
     held_out = _held_out(calib, quick, eval_images)
-    reference = _run(fp32_path, held_out)
+    reference = run_model(fp32_path, held_out)
     errors = []
     with tempfile.TemporaryDirectory() as tmp:
         for scope in candidate_scopes(graph):
             path = quantize_onnx(fp32_path, Path(tmp) / f"{scope.name}.onnx", quick, scope.nodes, settings,
                                  ranges_cache=Path(tmp) / "ranges.json")
-            errors.append(output_error(scope, reference, _run(path, held_out), card))
+            errors.append(output_error(scope, reference, run_model(path, held_out), card))
     return errors
 
 
@@ -67,7 +74,7 @@ def choose_scope(errors: list[ScopeError], tol: Tolerance = Tolerance()) -> Scop
     for error in errors:
         if error.within(tol):
             return error
-    return min(errors, key=lambda e: e.box_px / tol.box_px + e.score / tol.score + e.attr / tol.attr)
+    return min(errors, key=lambda e: e.box_px / tol.box_at(e.input_side) + e.score / tol.score + e.attr / tol.attr)
 
 
 def output_error(scope: FloatScope, reference: list[np.ndarray], quantized: list[np.ndarray],
@@ -80,7 +87,7 @@ def output_error(scope: FloatScope, reference: list[np.ndarray], quantized: list
         box.append(np.abs(r[:4] - q[:4]).mean())
         score.append(np.abs(r[4 : 4 + nc].max(0) - q[4 : 4 + nc].max(0)).mean())
         attr.append(np.abs(r[4 + nc :] - q[4 + nc :]).mean() if r.shape[0] > 4 + nc else 0.0)
-    return ScopeError(scope, float(np.mean(box)), float(np.mean(score)), float(np.mean(attr)))
+    return ScopeError(scope, float(np.mean(box)), float(np.mean(score)), float(np.mean(attr)), max(card.input_size))
 
 
 def _held_out(calib: CalibrationSet, used: CalibrationSet, count: int) -> CalibrationSet:
@@ -88,7 +95,7 @@ def _held_out(calib: CalibrationSet, used: CalibrationSet, count: int) -> Calibr
     return CalibrationSet(rest, calib.card, calib.source).subset(count)
 
 
-def _run(path: Path, images: CalibrationSet) -> list[np.ndarray]:
+def run_model(path: Path, images: CalibrationSet) -> list[np.ndarray]:
     import onnxruntime as ort
 
     options = ort.SessionOptions()

@@ -16,8 +16,10 @@ from edge_app.taxonomy import Taxonomy
 from export import cli as export_cli
 from export.bundle_writer import ExportRequest, export_bundle
 from export.calibration import RECOMMENDED_IMAGES, CalibrationSet, CalibrationWarning
+from export.head_scope import FloatScope
 from export.labelled_set import load_split
 from export.quantize_onnx import calibration_stride
+from export.scope_search import ScopeError, choose_scope
 from tests.bundle_factory import write_bundle, write_onnx
 
 BCCD = Path(__file__).resolve().parents[2] / "shared" / "data" / "bccd" / "JPEGImages"
@@ -67,6 +69,16 @@ def test_unknown_precision_and_fp16_onnx_are_refused(tmp_path: Path, capsys: pyt
 @pytest.mark.parametrize(("count", "stride"), [(32, 8), (38, 2), (37, 1), (300, 6), (5, 5)])
 def test_calibration_stride_divides_the_set(count: int, stride: int) -> None:
     assert calibration_stride(count) == stride
+
+
+def test_scope_box_tolerance_scales_with_the_input_size() -> None:
+    """1.27 px passes at 640 (the tolerance is 1.5 px there) but not at 128 px, where cells are 5x smaller."""
+    def errors(side: int) -> list[ScopeError]:
+        return [ScopeError(FloatScope("outputs", ("a",), ""), 1.27, 0.0, 0.0, side),
+                ScopeError(FloatScope("postprocess", ("a", "b"), ""), 0.0, 0.0, 0.0, side)]
+
+    assert choose_scope(errors(640)).scope.name == "outputs"
+    assert choose_scope(errors(128)).scope.name == "postprocess"
 
 
 # --- OpenVINO IR refusals (the ONNX cases are in test_runtime_bundle.py) ---------------------
