@@ -1,4 +1,4 @@
-"""FP32 ONNX -> INT8 ONNX: ONNX Runtime static quantization, QDQ, per-channel weights.
+"""FP32 ONNX -> INT8 ONNX: ONNX Runtime static quantization, QDQ, per-channel 7-bit weights.
 
 Activations are calibrated (min/max) on target-domain images fed through edge_app's own
 preprocessing; the nodes of the chosen float scope (`head_scope`) are left out.
@@ -24,11 +24,19 @@ CALIB_CHUNK = 8  # images whose intermediate outputs are held at once: bounds me
 
 @dataclass(frozen=True)
 class OrtQuantSettings:
-    """Integer types: U8 activations / S8 weights is ONNX Runtime's fast path on AVX2 and VNNI CPUs."""
+    """Integer types: U8 activations / S8 weights is ONNX Runtime's fast path on AVX2 and VNNI CPUs.
+
+    Weights are 7-bit by default (`reduce_range`): without VNNI, MLAS multiplies U8 x S8 with
+    vpmaddubsw, whose int16 pair sums saturate (2 x 255 x 127 > 32767); 7-bit ones (|w| <= 64) cannot. Measured
+    in benchmarks/bench_ort_int8.py: the same speed, half the output error (docs/export.md).
+    """
 
     activation: str = "uint8"  # "uint8" | "int8"
     per_channel: bool = True
-    reduce_range: bool = False  # 7-bit weights: for non-VNNI CPUs if U8S8 saturates (measure first)
+    reduce_range: bool = True
+    weight: str = "int8"  # "int8" | "uint8"
+    quant_format: str = "qdq"  # "qdq" | "qoperator"
+    op_types: tuple[str, ...] = ()  # op types to quantize; () = every type ONNX Runtime can quantize
 
 
 class _Reader:
@@ -79,13 +87,15 @@ def quantize_onnx(
     """
     from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
 
-    act = QuantType.QUInt8 if settings.activation == "uint8" else QuantType.QInt8
+    types = {"uint8": QuantType.QUInt8, "int8": QuantType.QInt8}
+    formats = {"qdq": QuantFormat.QDQ, "qoperator": QuantFormat.QOperator}
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         prepared = _prepare(fp32_path, Path(tmp) / "prepared.onnx")
         quantize_static(
             str(prepared), str(out_path), _Reader(calib, f"calibrating {out_path.name}"),
-            quant_format=QuantFormat.QDQ, activation_type=act, weight_type=QuantType.QInt8,
+            quant_format=formats[settings.quant_format], activation_type=types[settings.activation],
+            weight_type=types[settings.weight], op_types_to_quantize=list(settings.op_types) or None,
             per_channel=settings.per_channel, reduce_range=settings.reduce_range,
             calibrate_method=CalibrationMethod.MinMax, nodes_to_exclude=list(exclude),
             calibration_cache_path=ranges_cache,

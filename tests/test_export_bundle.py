@@ -116,6 +116,17 @@ def test_int8_graphs_are_quantized_and_the_head_postprocessing_stays_float(bundl
     assert all(v.get_node().get_type_name() != "FakeQuantize" for v in result_input.input_values())
 
 
+def test_int8_onnx_weights_are_7_bit(bundle: Path) -> None:
+    """reduce_range: U8 x S8 products cannot saturate MLAS's int16 pair sums on AVX2 without VNNI."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(bundle / "model.int8.onnx")).graph
+    weights = [numpy_helper.to_array(t) for t in graph.initializer if t.data_type == onnx.TensorProto.INT8]
+    assert len(weights) > 50
+    assert all(np.abs(w.astype(np.int32)).max() <= 64 for w in weights)  # symmetric 7 bits: [-64, 64]
+
+
 def test_parity_runs_every_variant_through_the_app_runtime(bundle: Path, tmp_path: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "val"
