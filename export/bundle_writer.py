@@ -118,12 +118,15 @@ def _settle_quantization(req: ExportRequest, card: ModelCard, fp32: Path, calib:
     domain = req.calib_domain or ",".join(card.domains) or "unspecified"
     calibration = {**calib.describe(), "domain": domain, "method": "min/max, ONNX Runtime QDQ + NNCF (preset mixed)",
                    "float_scope": chosen.scope.name, "float_nodes": list(chosen.scope.nodes),
-                   "ort_activation": req.ort.activation, "per_channel": req.ort.per_channel}
+                   "ort_activation": req.ort.activation, "per_channel": req.ort.per_channel,
+                   "ort_weight_bits": 7 if req.ort.reduce_range else 8}
     return replace(card, calibration=calibration, quantization_notes=_notes(chosen, errors, req))
 
 
 def _notes(chosen: ScopeError, errors: list[ScopeError], req: ExportRequest) -> str:
-    lines = [f"INT8: weights int8 per-channel, activations {req.ort.activation} (ONNX Runtime QDQ) / NNCF "
+    bits = "7-bit (reduce_range)" if req.ort.reduce_range else "8-bit"
+    grain = "per-channel" if req.ort.per_channel else "per-tensor"
+    lines = [f"INT8: weights int8 {grain}, {bits} in ONNX Runtime, activations {req.ort.activation} (QDQ) / NNCF "
              f"mixed preset (OpenVINO). Kept float: '{chosen.scope.name}' scope — {chosen.scope.description} "
              f"({len(chosen.scope.nodes)} nodes, listed under calibration.float_nodes)."]
     if errors:
