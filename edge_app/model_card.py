@@ -42,6 +42,7 @@ class ModelCard:
     color_order: str = "RGB"
     pixel_scale: float = 1.0 / 255.0
     letterbox_value: int = 114
+    score_threshold: float = 0.25  # the operating point: decode threshold the app uses unless told otherwise
     domains: tuple[str, ...] = ()
     architecture: str = "attridet-n"
     training: Mapping[str, Any] = field(default_factory=dict)
@@ -57,6 +58,8 @@ class ModelCard:
         h, w = self.input_size
         if h <= 0 or w <= 0 or h % self.stride or w % self.stride:
             raise ValidationError(f"input size {self.input_size} must be positive multiples of stride {self.stride}")
+        if not 0.0 < self.score_threshold < 1.0:
+            raise ValidationError(f"score_threshold must be between 0 and 1, got {self.score_threshold}")
         if self.color_order not in ("RGB", "BGR"):
             raise ValidationError(f"color_order must be RGB or BGR, got {self.color_order!r}")
         for name in self.domains:

@@ -53,6 +53,7 @@ class ExportRequest:
     ort: OrtQuantSettings = field(default_factory=OrtQuantSettings)
     overwrite: bool = False
     intended_use: str = ""  # default: the card's "research and evaluation only; not for clinical use"
+    score_threshold: float = 0.25  # the card's operating point: the app's default decode threshold
 
 
 def export_bundle(req: ExportRequest) -> ModelCard:
@@ -100,7 +101,7 @@ def base_card(req: ExportRequest, weights: TrainedWeights) -> ModelCard:
         name=req.name or f"{weights.architecture}-{req.weights.parent.parent.name or 'model'}",
         taxonomy=weights.taxonomy, input_size=size, stride=stride,
         domains=req.domains or weights.domains, architecture=weights.architecture,
-        training=weights.training, metrics=weights.metrics,
+        training=weights.training, metrics=weights.metrics, score_threshold=req.score_threshold,
         **({"intended_use": req.intended_use} if req.intended_use else {}),
     )
 

@@ -54,7 +54,7 @@ def _run_build(args: argparse.Namespace) -> int:
         data_yaml=Path(args.data_yaml) if args.data_yaml else None, calib_limit=args.calib_limit,
         calib_domain=args.calib_domain, float_scope=args.float_scope,
         ort=OrtQuantSettings(activation=args.act_type), overwrite=args.overwrite,
-        intended_use=args.intended_use or "",
+        intended_use=args.intended_use or "", score_threshold=args.score_threshold,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("default")
@@ -131,6 +131,8 @@ def _add_build(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
                    "none, outputs, postprocess, head")
     p.add_argument("--act-type", default="uint8", choices=("uint8", "int8"), help="ONNX Runtime activation type")
     p.add_argument("--overwrite", action="store_true", help="replace an existing bundle folder")
+    p.add_argument("--score-threshold", type=float, default=0.25,
+                   help="the card's operating point: the app's default detection threshold (choose it on validation)")
     p.add_argument("--intended-use", help="intended-use statement for the card (default: research only, not clinical)")
     p.set_defaults(run=_run_build)
 

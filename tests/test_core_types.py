@@ -156,3 +156,16 @@ def test_attribute_views_of_no_cells_keep_the_attribute_axis() -> None:
     empty = Detections.empty(num_attributes=7, max_values=2)
     assert empty.attr_value.shape == (0, 7) and empty.attr_confidence.shape == (0, 7)
     assert empty.attribute_codes(2).shape == (0, 7)
+
+
+def test_card_operating_threshold_round_trips_and_is_checked() -> None:
+    import pytest
+
+    from edge_app.errors import ValidationError
+    from edge_app.model_card import ModelCard
+    from edge_app.taxonomy import Taxonomy
+
+    card = ModelCard("m", Taxonomy.leukemia_attri(), (320, 320), score_threshold=0.1)
+    assert ModelCard.from_json(card.to_json()).score_threshold == 0.1
+    with pytest.raises(ValidationError, match="score_threshold"):
+        ModelCard("m", Taxonomy.leukemia_attri(), (320, 320), score_threshold=1.5)

@@ -19,6 +19,7 @@ from edge_app.detections import Detections
 from edge_app.errors import ModelError
 from edge_app.model_card import BundleFile
 from edge_app.runtime.bundle import ModelBundle
+from edge_app.runtime.decode import DecodeSettings
 from edge_app.runtime.detector import Detector
 from edge_app.runtime.field_quality import QualityThresholds
 from edge_app.runtime.tiling import TiledDetector
@@ -44,7 +45,8 @@ class ScanSetup:
         """A new backend (each worker owns one), warmed up, tiled if the profile says so."""
         backend = self.bundle.load_backend(self.file, threads)
         backend.warm_up()
-        detector = Detector(self.bundle.card, backend)
+        card = self.bundle.card
+        detector = Detector(card, backend, DecodeSettings(conf_threshold=card.score_threshold))
         tiling = self.profile.tiling
         return TiledDetector(detector, tiling.tile, tiling.overlap) if tiling.enabled else detector
 

@@ -57,7 +57,9 @@ class LiveTab(QWidget):
         self.bridge.received.connect(self.on_source_event)
         self.tasks = Tasks(self)
         self.session = SessionController(workspace, self)
-        self.threshold = settings.threshold() if settings else DEFAULT_THRESHOLD
+        saved = settings.threshold() if settings else None
+        self.threshold_chosen = saved is not None  # else each model's card sets it (its operating point)
+        self.threshold = saved if saved is not None else DEFAULT_THRESHOLD
         self.shown_attributes = settings.shown_attributes() if settings else None
         self._last: LiveResult | None = None
         self._pending: LiveChoice | None = None  # chosen while another was opening: opened next
@@ -153,7 +155,7 @@ class LiveTab(QWidget):
         return dets[dets.score >= self.threshold]
 
     def set_threshold(self, value: float) -> None:
-        self.threshold = value
+        self.threshold, self.threshold_chosen = value, True
         if self.settings is not None:
             self.settings.save_threshold(value)
         if self._last is not None:
@@ -211,6 +213,11 @@ class LiveTab(QWidget):
             return
         self.context, self._trouble = ctx, ""
         self._use_taxonomy(ctx.taxonomy)
+        if not self.threshold_chosen and ctx.card is not None:
+            self.threshold = ctx.card.score_threshold
+            self.controls.blockSignals(True)  # not the technician's choice: not saved
+            self.controls.set_threshold(self.threshold)
+            self.controls.blockSignals(False)
         self.banner.dismiss()  # an error or notice about what ran before
         if ctx.warnings:
             self.banner.show_notice("; ".join(ctx.warnings))

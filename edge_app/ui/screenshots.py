@@ -70,8 +70,8 @@ def scan_reference_and_device(workspace: Path, model: str, device_precision: str
             pass
 
 
-def shoot(window: MainWindow, out: Path, screen: str, size: tuple[int, int]) -> Path:
-    settle()
+def shoot(window: MainWindow, out: Path, screen: str, size: tuple[int, int], settle_s: float = 0.3) -> Path:
+    settle(settle_s)
     path = out / f"{screen}_{size[0]}x{size[1]}.png"
     if not window.grab().save(str(path)):
         raise LeukoError(f"could not write {path}")
@@ -87,17 +87,14 @@ def screens_at(size: tuple[int, int], workspace: Path, model: str, out: Path) ->
     window.show()
     try:
         window.live.open(LiveChoice(source=str(SAMPLES_DIR), profile=DEFAULT_PROFILE, model=model))
-        wait_until(lambda: window.view.detections is not None and len(window.view.detections) > 0, 120,
-                   "a live frame with detected cells")
-        dets = window.view.detections
-        assert dets is not None
-        best = int(dets.score.argmax())
-        x1, y1, x2, y2 = (float(v) for v in dets.xyxy[best])
-        window.view.clicked.emit((x1 + x2) / 2, (y1 + y2) / 2)  # what a click on the cell sends
-        shoot(window, out, "live", size)
+        show_a_frame_with_cells(window, click=True)
+        shoot(window, out, "live", size, settle_s=0)
         capture_a_field(window)
-        shoot(window, out, "live_captured", size)
+        window.live.side.setCurrentWidget(window.live.counts)
+        show_a_frame_with_cells(window, click=False)
+        shoot(window, out, "live_captured", size, settle_s=0)
 
+        window.live.timer.start()
         scan = tab(window, ScanTab)
         assert isinstance(scan, ScanTab)
         scan.target.setText(str(SAMPLES_DIR))
@@ -134,6 +131,21 @@ def screens_at(size: tuple[int, int], workspace: Path, model: str, out: Path) ->
         window.close()
 
 
+def show_a_frame_with_cells(window: MainWindow, click: bool) -> None:
+    """Wait until the painted frame has cells (a replay moves on); click its most confident one."""
+    def painted_with_cells() -> bool:
+        dets = window.view.detections
+        return dets is not None and len(dets) > 0
+    wait_until(painted_with_cells, 120, "a live frame with detected cells")
+    dets = window.view.detections
+    assert dets is not None
+    if click:
+        x1, y1, x2, y2 = (float(v) for v in dets.xyxy[int(dets.score.argmax())])
+        window.view.clicked.emit((x1 + x2) / 2, (y1 + y2) / 2)  # what a click on the cell sends
+    window.live.timer.stop()  # hold this frame on screen for the picture
+    window.view.repaint()
+
+
 def capture_a_field(window: MainWindow) -> None:
     """Start a slide, type a stage position, capture: the Live tab's capture path, as a user does it."""
     live = window.live
@@ -143,6 +155,7 @@ def capture_a_field(window: MainWindow) -> None:
     panel.start_button.click()
     wait_until(lambda: live.session.slide_code is not None, 30, "the slide session")
     panel.stage.setText("32.4, 12.8")
+    window.live.timer.start()
     panel.capture_button.click()
     try:
         wait_until(lambda: live.session.tally.fields >= 1, 30, "the captured field")

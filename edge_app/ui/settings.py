@@ -37,11 +37,14 @@ class LiveSettings:
         for key in _CHOICE_KEYS:
             self.q.setValue(f"live/{key}", getattr(choice, key))
 
-    def threshold(self) -> float:
+    def threshold(self) -> float | None:
+        """The threshold the technician last set, or None (then the model card's operating point counts)."""
+        if not self.q.contains("live/threshold"):
+            return None
         try:
-            value = float(self.q.value("live/threshold", DEFAULT_THRESHOLD))  # type: ignore[arg-type]
+            value = float(self.q.value("live/threshold"))  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            return DEFAULT_THRESHOLD
+            return None
         return min(max(value, 0.0), 1.0)
 
     def save_threshold(self, value: float) -> None:
