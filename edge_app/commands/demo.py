@@ -14,7 +14,7 @@ from typing import Any
 
 from edge_app.commands.common import add_workspace_option
 from edge_app.commands.live import has_display
-from edge_app.commands.scan import _follow as follow_scan  # the same progress bar as `leuko scan`
+from edge_app.commands.scan import follow_scan  # the same progress bar as `leuko scan`
 from edge_app.pipeline.headless import SAMPLES_DIR, HeadlessOptions
 from edge_app.reporting.report_data import build_slide_report
 from edge_app.reporting.report_files import write_report

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"model {setup.bundle.card.bundle_id} ({setup.file.backend}/{setup.file.precision}), "
           f"profile {setup.profile.id} ({setup.profile.domain}), {args.workers} worker(s)")
-    progress = _follow(scan_into_workspace(resolve_workspace(args.workspace), setup, args.target, args.slide,
+    progress = follow_scan(scan_into_workspace(resolve_workspace(args.workspace), setup, args.target, args.slide,
                                            sample_code=args.sample, workers=args.workers))
     for line in progress.unsupported + progress.failed:
         print(f"skipped {line}", file=sys.stderr)
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _follow(events: Any) -> ScanProgress:
+def follow_scan(events: Any) -> ScanProgress:
     progress: ScanProgress | None = None
     with tqdm(unit="field", dynamic_ncols=True, bar_format=BAR_FORMAT) as bar:
         for progress in events:
