@@ -40,6 +40,29 @@ def prepare(out: Path) -> tuple[Path, Path]:
     return leuko / "data.yaml", plain / "data.yaml"
 
 
+def _finished_run(run: Path, args: argparse.Namespace) -> bool:
+    """True when `run` holds a completed training with this benchmark's budget (for --reuse)."""
+    import yaml
+
+    args_file, results, best = run / "args.yaml", run / "results.csv", run / "weights" / "best.pt"
+    if not (args_file.is_file() and results.is_file() and best.is_file()):
+        return False
+    saved = yaml.safe_load(args_file.read_text(encoding="utf-8"))
+    wanted = {"epochs": args.epochs, "imgsz": args.imgsz, "batch": args.batch, "seed": args.seed,
+              "optimizer": args.optimizer, "lr0": args.lr0, "nbs": args.nbs or args.batch}
+    epochs_done = len(results.read_text(encoding="utf-8").strip().splitlines()) - 1
+    return all(saved.get(k) == v for k, v in wanted.items()) and epochs_done == args.epochs
+
+
+def _train_seconds(run: Path) -> float:
+    """Training wall time recorded by ultralytics in results.csv (its `time` column, last epoch)."""
+    import csv
+
+    with (run / "results.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return float(rows[-1]["time"])
+
+
 def train_attridet(data: Path, args: argparse.Namespace, out: Path) -> Path:
     _leuko_train(["train", "--data", str(data), "--model", "attridet-n", "--epochs", str(args.epochs),
                   "--imgsz", str(args.imgsz), "--batch", str(args.batch), "--optimizer", args.optimizer, "--lr0",
@@ -49,12 +72,16 @@ def train_attridet(data: Path, args: argparse.Namespace, out: Path) -> Path:
 
 
 def train_stock(data: Path, args: argparse.Namespace, out: Path) -> Path:
+    import torch
     from ultralytics import YOLO
 
     from trainer.attridet import offline
 
     offline.install()  # the same no-download guards as Leuko's own runs
     model = YOLO("yolo11n.yaml")
+    # ultralytics trains on the CPU with cpu_count-1 threads; Leuko's trainer uses every core, so the
+    # stock arm gets the same compute.
+    model.add_callback("on_pretrain_routine_start", lambda trainer: torch.set_num_threads(os.cpu_count() or 1))
     model.train(data=str(data), epochs=args.epochs, imgsz=args.imgsz, batch=args.batch, device=args.device,
                 optimizer=args.optimizer, lr0=args.lr0, nbs=args.nbs or args.batch, seed=args.seed,
                 deterministic=True, pretrained=False, plots=False, workers=2,
@@ -83,11 +110,19 @@ def main() -> int:
     parser.add_argument("--nbs", type=int, help="nominal batch size (default: --batch: a step after every batch)")
     parser.add_argument("--device", default="cpu", help="cpu or a GPU index, for both arms")
     parser.add_argument("--out", type=Path, default=Path("runs/bench_bccd"))
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep an arm whose run folder already holds a finished training with this budget")
     args = parser.parse_args()
     data, plain = prepare(args.out)
     timings, weights = {}, {}
     for name, train in (("attridet-n", lambda: train_attridet(data, args, args.out)),
                         ("yolo11n-stock", lambda: train_stock(plain, args, args.out))):
+        run = args.out / "runs" / name
+        if args.reuse and _finished_run(run, args):
+            print(f"reusing the finished {name} run in {run}", flush=True)
+            weights[name] = run / "weights" / "best.pt"
+            timings[name] = _train_seconds(run)
+            continue
         start = time.perf_counter()
         weights[name] = train()
         timings[name] = time.perf_counter() - start

@@ -38,6 +38,9 @@ class AttriDetValidator(DetectionValidator):
         self.records: list[EvalImage] = []
         self.report: dict[str, Any] = {}
         self.taxonomy: Taxonomy | None = None
+        # ultralytics scores mAP with every class above the floor as its own box (multi-label); the app's
+        # runtime keeps one class per box, which scores lower when classes are confused (docs/export.md).
+        self.multi_label = True
 
     def build_dataset(self, img_path: str, mode: str = "val", batch: int | None = None) -> Any:
         return build_attr_dataset(self.args, img_path, batch or 1, self.data, mode, _max_stride(self.stride), True)
@@ -58,7 +61,7 @@ class AttriDetValidator(DetectionValidator):
             self.args.conf,
             self.args.iou,
             nc=self.nc,
-            multi_label=True,
+            multi_label=self.multi_label,
             agnostic=self.args.single_cls or self.args.agnostic_nms,
             max_det=self.args.max_det,
         )

@@ -23,6 +23,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("--device", default="cpu")
     p.add_argument("--conf", type=float, default=0.001, help="score floor of the detections scored")
     p.add_argument("--iou", type=float, default=0.7, help="NMS IoU")
+    p.add_argument(
+        "--single-label",
+        action="store_true",
+        help="one class per box, as the app's runtime decodes (default: ultralytics' multi-label scoring)",
+    )
     p.add_argument("--out", help="folder for metrics.json (default runs/val/<model stem>)")
     p.add_argument("--json", action="store_true", help="print the JSON report instead of the table")
     p.set_defaults(run=run)
@@ -62,5 +67,6 @@ def evaluate_weights(args: argparse.Namespace) -> dict[str, Any]:
         "save_dir": str(out_dir),
     }
     validator = AttriDetValidator(args=overrides)
+    validator.multi_label = not getattr(args, "single_label", False)
     validator()
     return validator.report
