@@ -30,6 +30,10 @@ LEUKEMIA_ATTRI_CLASSES: tuple[str, ...] = (
     "Basophil",
 )
 
+# Detectable classes that are not white cells, by the names the supported datasets use: LeukemiaAttri's
+# artifact class and BCCD's red cells and platelets. The WBC differential leaves them out.
+NOT_WHITE_CELL_CLASSES: frozenset[str] = frozenset({"None", "RBC", "Platelets"})
+
 
 @dataclass(frozen=True)
 class Attribute:
@@ -104,6 +108,11 @@ class Taxonomy:
     def max_values(self) -> int:
         """K: the widest attribute's value count (the last axis of `Detections.attr_prob`)."""
         return max((len(a.values) for a in self.attributes), default=0)
+
+    @property
+    def white_cell_classes(self) -> tuple[str, ...]:
+        """The classes a WBC differential counts (see NOT_WHITE_CELL_CLASSES)."""
+        return tuple(c for c in self.classes if c not in NOT_WHITE_CELL_CLASSES)
 
     def class_id(self, name: str) -> int:
         try:

@@ -114,7 +114,9 @@ def _attr_accuracy(bundle: ModelBundle, gts: list[Detections], preds: list[Detec
     if not taxonomy.attributes:
         return None
     report = score_attributes(taxonomy, gts, preds)
-    return report.mean_accuracy if report.matched_cells else None
+    if not report.matched_cells or not any(s.scored for s in report.scores):
+        return None  # e.g. BCCD: no attribute annotated, nothing to score
+    return report.mean_accuracy
 
 
 def interleaved_latency(backends: list[InferenceBackend], settings: ParitySettings) -> list[float]:

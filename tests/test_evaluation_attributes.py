@@ -39,3 +39,17 @@ def test_agreement_statistics_against_hand_computed_values() -> None:
     # F1 value 0: 2*3/(4+4) = .75 ; value 1: 2*1/(2+2) = .5
     assert score.macro_f1 == pytest.approx(0.625)
     assert score.majority_rate == pytest.approx(4 / 6)
+
+
+def test_parity_reports_no_attribute_accuracy_when_nothing_is_annotated() -> None:
+    from types import SimpleNamespace
+
+    from export.parity import _attr_accuracy
+
+    box = np.array([[0, 0, 10, 10]], np.float32)
+    gt = Detections.from_attribute_codes(box, [0], [[2, 2]], 2)  # BCCD-like: every attribute "not annotated"
+    pred = Detections.from_attribute_codes(box, [0], [[0, 1]], 2)
+    bundle = SimpleNamespace(card=SimpleNamespace(taxonomy=TAX))
+    assert _attr_accuracy(bundle, [gt], [pred]) is None  # "-" in the table, not a 0.00 that reads as a failure
+    annotated = Detections.from_attribute_codes(box, [0], [[0, 0]], 2)
+    assert _attr_accuracy(bundle, [annotated], [pred]) == pytest.approx(0.5)

@@ -29,6 +29,14 @@ def test_differential_excludes_artifacts_and_sorts() -> None:
     assert "None" not in [r.label for r in rows]
 
 
+def test_differential_of_bccd_counts_only_white_cells() -> None:
+    from edge_app.taxonomy import Taxonomy
+
+    bccd = Taxonomy(("WBC", "RBC", "Platelets"), name="BCCD")
+    rows = differential([0, 1, 1, 1, 2, 0], bccd)
+    assert [(r.label, r.count, r.total) for r in rows] == [("WBC", 2, 2)]
+
+
 def test_attribute_frequencies_skip_not_annotated() -> None:
     codes = np.array([[1, 0, 0, 1, 0, 1, 0], [1, 0, 2, 1, 0, 1, 0], [0, 1, 2, 0, 1, 0, 0]])
     freq = attribute_frequencies(codes, TAX)
@@ -47,3 +55,10 @@ def test_description_names_dominant_type_features_and_disclaimer() -> None:
     assert "diagnosis" not in text.replace(DISCLAIMER, "")
     few = describe_film(differential([3] * 5, TAX)[0], freq)
     assert few.startswith("Too few white cells counted (5)")
+
+
+def test_description_leaves_out_attributes_no_model_was_validated_on() -> None:
+    freq = attribute_frequencies(np.tile([1, 0, 0, 1, 0, 1, 0], (30, 1)), TAX)
+    text = describe_film(differential([1] * 30, TAX)[0], freq, attributes_validated=False)
+    assert "large cells" not in text and "prominent nucleoli" not in text
+    assert "Morphology is not described" in text and text.endswith(DISCLAIMER)

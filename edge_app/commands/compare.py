@@ -36,8 +36,13 @@ def run(args: argparse.Namespace) -> int:
     drop = comparison.map_drop(args.gate_metric)
     d = comparison.detection
     print(f"{comparison.pairing.candidate.label} vs {comparison.pairing.reference.label}: "
-          f"{len(comparison.pairing.pairs)} images, mAP50 {d.map50:.3f}, mAP50-95 {d.map50_95:.3f}, "
-          f"attribute accuracy {comparison.attributes.mean_accuracy:.3f}, {args.gate_metric} drop {drop:.3f}")
+          f"{len(comparison.pairing.pairs)} images, agreement with A: mAP50 {d.map50:.3f}, mAP50-95 {d.map50_95:.3f}, "
+          f"attribute accuracy {comparison.attributes.mean_accuracy:.3f}")
+    if comparison.truth_maps:
+        a, b = (comparison.metric(comparison.truth_maps[k], args.gate_metric) for k in ("A", "B"))
+        print(f"against {args.truth}: {args.gate_metric} A {a:.3f}, B {b:.3f}, drop {drop:.3f}")
+    else:
+        print(f"{args.gate_metric} drop (1 - agreement) {drop:.3f}")
     print(f"wrote {html} and {data}")
     if args.max_map_drop is not None and drop > args.max_map_drop:
         print(f"FAIL: {args.gate_metric} drop {drop:.3f} > --max-map-drop {args.max_map_drop}")

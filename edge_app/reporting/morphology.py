@@ -37,15 +37,22 @@ def prevailing_features(frequencies: dict[str, list[Proportion]], min_share: flo
     return phrases
 
 
-def describe_film(dominant: Proportion | None, frequencies: dict[str, list[Proportion]]) -> str:
-    """One paragraph: dominant type with its interval, its prevailing morphology, what to check."""
+def describe_film(dominant: Proportion | None, frequencies: dict[str, list[Proportion]],
+                  attributes_validated: bool = True) -> str:
+    """One paragraph: dominant type with its interval, its prevailing morphology, what to check.
+
+    `attributes_validated` is False when no model of the slide had its attributes scored on annotated
+    cells (its card has no attribute accuracy, e.g. trained on BCCD): its attribute outputs are
+    untrained, so the morphology is left out of the description instead of reported as a finding."""
     if dominant is None or dominant.total < MIN_CELLS_FOR_DESCRIPTION:
         counted = dominant.total if dominant else 0
         return (f"Too few white cells counted ({counted}) for a film-level description; capture at least "
                 f"{MIN_CELLS_FOR_DESCRIPTION} cells. {DISCLAIMER}")
-    features = prevailing_features(frequencies)
+    features = prevailing_features(frequencies) if attributes_validated else []
     morphology = f", mostly with {_join(features)}" if features else ""
     text = f"The most frequent white cell type is {dominant.label}, {dominant.describe()} of counted cells{morphology}."
+    if not attributes_validated:
+        text += " Morphology is not described: the model's attributes were never validated on annotated cells."
     if dominant.label in BLAST_LIKE and dominant.fraction >= 0.2:
         text += (" A blast-like population of this size warrants review of the film by a hematologist and "
                  "correlation with the full blood count.")

@@ -85,7 +85,11 @@ def build_slide_report(store: ResultsStore, slide_code: str) -> SlideReport:
     rows = tuple(differential(all_dets.class_id.tolist(), taxonomy))
     frequencies = _frequencies_per_type(all_dets, taxonomy, rows)
     dominant = rows[0] if rows and rows[0].count else None
-    description = describe_film(dominant, frequencies.get(dominant.label, {}) if dominant else {})
+    # A card with training metrics but no attribute accuracy had nothing to score its attributes on
+    # (e.g. trained on BCCD); a card without metrics says nothing either way.
+    attributes_validated = not models or any("attr_accuracy_mean" in c.metrics or not c.metrics for c in models)
+    description = describe_film(dominant, frequencies.get(dominant.label, {}) if dominant else {},
+                                attributes_validated=attributes_validated)
     return SlideReport(
         slide, taxonomy, fields, tuple(len(d) for d in per_field), rows, frequencies, description,
         focus_stats(fields, _min_focus(slide.profile_id)), models, _representatives(fields, per_field, taxonomy),

@@ -7,7 +7,7 @@ of a manual or automated differential the interval is the honest part of the num
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,10 +47,12 @@ class Proportion:
         return f"{self.fraction:.1%} (95% CI {lo:.1%}–{hi:.1%}; {self.count}/{self.total})"
 
 
-def differential(class_ids: Iterable[int], taxonomy: Taxonomy, exclude: Sequence[str] = ("None",)) -> list[Proportion]:
-    """WBC differential over the classes that are cells (artifacts excluded), most frequent first."""
+def differential(class_ids: Iterable[int], taxonomy: Taxonomy) -> list[Proportion]:
+    """WBC differential over the white-cell classes (artifacts, red cells, platelets left out), most frequent
+    first."""
     counts = np.bincount(np.fromiter(class_ids, dtype=np.int64), minlength=taxonomy.num_classes)
-    cell_classes = [c for c, name in enumerate(taxonomy.classes) if name not in exclude]
+    white = set(taxonomy.white_cell_classes)
+    cell_classes = [c for c, name in enumerate(taxonomy.classes) if name in white]
     total = int(sum(counts[c] for c in cell_classes))
     rows = [Proportion(taxonomy.classes[c], int(counts[c]), total) for c in cell_classes]
     return sorted(rows, key=lambda r: (-r.count, r.label))
