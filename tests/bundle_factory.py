@@ -56,9 +56,11 @@ def write_onnx(path: Path, card: ModelCard, output: np.ndarray | None = None, em
     return path
 
 
-def write_bundle(folder: Path, taxonomy: Taxonomy | None = None, openvino: bool = True) -> ModelCard:
+def write_bundle(folder: Path, taxonomy: Taxonomy | None = None, openvino: bool = True,
+                 metrics: dict[str, float] | None = None) -> ModelCard:
     """A bundle folder with model.onnx (and an OpenVINO IR of it), card.json with checksums."""
-    card = ModelCard("fixed", taxonomy or Taxonomy.leukemia_attri(), (INPUT, INPUT), domains=("H_100x_C2",))
+    card = ModelCard("fixed", taxonomy or Taxonomy.leukemia_attri(), (INPUT, INPUT), domains=("H_100x_C2",),
+                     metrics=metrics or {})
     write_onnx(folder / "model.onnx", card)
     files = [BundleFile("model.onnx", "onnxruntime", "fp32")]
     if openvino:

@@ -70,6 +70,19 @@ def test_description_is_a_second_opinion_from_the_dominant_type(workspace: Path)
     assert report.description.endswith(DISCLAIMER) and "diagnosis" in report.description
 
 
+def test_description_leaves_out_attributes_of_a_model_trained_without_them(tmp_path: Path) -> None:
+    from tests.bundle_factory import write_bundle
+
+    # a card with training metrics but no attribute accuracy: trained where nothing was annotated (BCCD)
+    write_bundle(tmp_path / "bundle", openvino=False, metrics={"mAP50": 0.6, "mAP50-95": 0.3})
+    write_fields(tmp_path / "fields", 12)  # 24 cells: enough for a film-level description
+    with ResultsStore(tmp_path / "ws") as store:
+        scan(store, tmp_path / "bundle", tmp_path / "fields", slide="S1")
+        report = build_slide_report(store, "S1")
+    assert report.dominant is not None and "large cells" not in report.description
+    assert "Morphology is not described" in report.description
+
+
 def test_report_cli_writes_requested_formats(workspace: Path, tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     code = cli.main(["report", f"S{EVIL}", "--format", "json,csv", "--out", str(tmp_path), "--workspace",
