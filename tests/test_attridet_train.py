@@ -98,6 +98,31 @@ def test_train_interrupt_resume_then_val(tmp_path: Path, capsys: pytest.CaptureF
 
 
 @pytest.mark.slow
+def test_fine_tuning_a_checkpoint_starts_from_its_weights(tmp_path: Path) -> None:
+    import torch
+
+    from trainer.attridet.trainer import AttriDetTrainer
+    from trainer.commands import train
+    from trainer.commands.train import train_overrides
+
+    data = make_dataset(tmp_path / "data", n_train=4, n_val=2)
+    assert _cli(["train", "--data", str(data), "--epochs", "1", "--project", str(tmp_path / "runs"), *TINY]) == 0
+    checkpoint = tmp_path / "runs" / "attridet-n" / "weights" / "last.pt"
+    parser = argparse.ArgumentParser()
+    train.register(parser.add_subparsers())
+    args = parser.parse_args(["train", "--model", str(checkpoint), "--data", str(data), "--epochs", "1",
+                              "--project", str(tmp_path / "runs"), "--name", "ft", *TINY])
+    trainer = AttriDetTrainer(overrides=train_overrides(args))
+    trainer.setup_model()
+    saved = torch.load(checkpoint, map_location="cpu", weights_only=False)
+    saved_state = (saved.get("ema") or saved["model"]).float().state_dict()
+    loaded_state = trainer.model.state_dict()
+    differing = [k for k, v in saved_state.items() if v.is_floating_point() and not torch.equal(loaded_state[k], v)]
+    assert not differing, f"{len(differing)} tensors not taken from the checkpoint, e.g. {differing[:3]}"
+    assert "model.23.cv4.2.2.weight" in saved_state  # the attribute branch is among them
+
+
+@pytest.mark.slow
 def test_no_attributes_baseline_trains_on_attribute_data(tmp_path: Path) -> None:
     import torch
     from ultralytics.nn.modules.head import Detect

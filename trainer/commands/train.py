@@ -73,7 +73,9 @@ def train_overrides(args: argparse.Namespace) -> dict[str, Any]:
         "patience": args.patience,
         "close_mosaic": args.close_mosaic,
         "plots": args.plots,
-        "pretrained": False,
+        # a checkpoint to fine-tune is its own pretrained weights: with False ultralytics would keep only
+        # its architecture and start from random weights; never anything downloaded
+        "pretrained": model if model.endswith(".pt") else False,
         "optimizer": args.optimizer,
         "lr0": args.lr0,
         "nbs": args.nbs,
