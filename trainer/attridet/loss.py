@@ -83,8 +83,11 @@ class AttriDetLoss(v8DetectionLoss):
         gt_codes = codes[image_idx, target_gt_idx[fg_mask]]  # (P, A)
         target, valid = self.targets(gt_codes)
         per_channel = asymmetric_loss(logits[fg_mask].float(), target) * valid
-        annotated = valid.float().sum().clamp(min=1.0)
-        return per_channel.sum() / annotated
+        # Summed over channels and divided by the anchors that carry an annotation, as ultralytics
+        # normalises its class loss by the positives: a mean over every channel instead gave each
+        # attribute logit ~1/V of a class logit's gradient, and the head stayed near a constant.
+        annotated_anchors = valid.any(1).float().sum().clamp(min=1.0)
+        return per_channel.sum() / annotated_anchors
 
 
 def padded_attributes(batch: dict[str, Any], batch_size: int, device: torch.device) -> torch.Tensor:

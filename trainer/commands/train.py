@@ -36,6 +36,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--plots", action="store_true", help="write ultralytics' plots (needs a local Arial.ttf)")
     p.add_argument("--optimizer", default="auto", help="SGD, AdamW, ... or auto (ultralytics' choice: AdamW at a "
                                                        "fine-tuning rate for short runs)")
+    p.add_argument("--warmup-epochs", type=float, default=3.0,
+                   help="epochs of learning-rate warm-up (0 for fine-tuning with Adam/AdamW: the warm-up starts "
+                        "biases at lr 0.1)")
     p.add_argument("--lr0", type=float, default=0.01, help="initial learning rate (ignored by --optimizer auto)")
     p.add_argument("--nbs", type=int, default=64, help="nominal batch size: gradients accumulate over nbs/batch "
                                                        "batches; --nbs equal to --batch steps after every batch")
@@ -79,6 +82,7 @@ def train_overrides(args: argparse.Namespace) -> dict[str, Any]:
         "optimizer": args.optimizer,
         "lr0": args.lr0,
         "nbs": args.nbs,
+        "warmup_epochs": args.warmup_epochs,
     }
 
 
