@@ -119,3 +119,21 @@ def test_loss_has_an_attribute_term_and_backpropagates(model) -> None:
     assert set(items) == {"box_loss", "cls_loss", "dfl_loss", "attr_loss"}
     assert float(items["attr_loss"]) > 0
     assert model.model[-1].cv4[0][-1].weight.grad is not None
+
+
+def test_attribute_loss_is_per_annotated_anchor_not_per_channel() -> None:
+    """Two positive anchors, one annotated: the loss is that anchor's channel sum (as the class loss is
+    normalised by positives), so each attribute logit gets a class logit's order of gradient."""
+    from types import SimpleNamespace
+
+    from trainer.attridet.loss import AttriDetLoss, AttributeTargets, asymmetric_loss
+
+    device = torch.device("cpu")
+    fake = SimpleNamespace(targets=AttributeTargets((2, 2), device), device=device)
+    logits = torch.randn(1, 2, 4)  # (batch, anchors, channels)
+    fg_mask = torch.tensor([[True, True]])
+    target_gt_idx = torch.tensor([[0, 1]])
+    batch = {"batch_idx": torch.tensor([0.0, 0.0]), "attributes": torch.tensor([[0, 1], [2, 2]])}
+    loss = AttriDetLoss.attribute_loss(fake, logits, fg_mask, target_gt_idx, batch, 1)  # type: ignore[arg-type]
+    expected = asymmetric_loss(logits[0, 0], torch.tensor([1.0, 0.0, 0.0, 1.0])).sum()
+    assert torch.allclose(loss, expected)
