@@ -160,3 +160,13 @@ def test_ddp_worker_file_rebuilds_the_trainer_in_a_fresh_process(tmp_path: Path)
     assert done.returncode == 0, done.stderr[-3000:]
     assert (tmp_path / "runs" / "ddp" / "weights" / "best.pt").is_file()
     assert (tmp_path / "runs" / "ddp" / "metrics.json").is_file()
+
+
+def test_aug_options_become_ultralytics_overrides_and_bad_ones_are_refused() -> None:
+    from edge_app.errors import ValidationError
+    from trainer.commands.train import augmentation_overrides
+
+    assert augmentation_overrides(["scale=0.1", "hsv_s=0.2"]) == {"scale": 0.1, "hsv_s": 0.2}
+    for bad in ("scale", "lr0=0.1", "scale=big"):
+        with pytest.raises(ValidationError, match="--aug"):
+            augmentation_overrides([bad])

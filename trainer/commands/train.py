@@ -42,7 +42,29 @@ def register(subparsers: Any) -> None:
     p.add_argument("--lr0", type=float, default=0.01, help="initial learning rate (ignored by --optimizer auto)")
     p.add_argument("--nbs", type=int, default=64, help="nominal batch size: gradients accumulate over nbs/batch "
                                                        "batches; --nbs equal to --batch steps after every batch")
+    p.add_argument("--aug", action="append", default=[], metavar="KEY=VALUE",
+                   help=f"an ultralytics augmentation setting, repeatable ({', '.join(AUGMENTATION_KEYS)}); "
+                        "e.g. --aug scale=0.1 --aug hsv_s=0.2 keeps cell size and stain colour, which attributes "
+                        "such as cell_size and cytoplasmic_basophilia are read from")
     p.set_defaults(run=run)
+
+
+AUGMENTATION_KEYS = ("hsv_h", "hsv_s", "hsv_v", "degrees", "translate", "scale", "shear", "perspective", "flipud",
+                     "fliplr", "mosaic", "mixup", "cutmix", "erasing")
+
+
+def augmentation_overrides(items: list[str]) -> dict[str, float]:
+    """`--aug KEY=VALUE` items as ultralytics overrides; a wrong key or value is a user error."""
+    out: dict[str, float] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or key not in AUGMENTATION_KEYS:
+            raise ValidationError(f"--aug {item!r}: expected KEY=VALUE with KEY one of {', '.join(AUGMENTATION_KEYS)}")
+        try:
+            out[key] = float(value)
+        except ValueError:
+            raise ValidationError(f"--aug {item!r}: {value!r} is not a number") from None
+    return out
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,6 +105,7 @@ def train_overrides(args: argparse.Namespace) -> dict[str, Any]:
         "lr0": args.lr0,
         "nbs": args.nbs,
         "warmup_epochs": args.warmup_epochs,
+        **augmentation_overrides(getattr(args, "aug", [])),
     }
 
 
