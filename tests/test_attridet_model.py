@@ -126,7 +126,7 @@ def test_attribute_loss_is_per_annotated_anchor_not_per_channel() -> None:
     normalised by positives), so each attribute logit gets a class logit's order of gradient."""
     from types import SimpleNamespace
 
-    from trainer.attridet.loss import AttriDetLoss, AttributeTargets, asymmetric_loss
+    from trainer.attridet.loss import AttributeTargets, AttriDetLoss, asymmetric_loss
 
     device = torch.device("cpu")
     fake = SimpleNamespace(targets=AttributeTargets((2, 2), device), device=device)
