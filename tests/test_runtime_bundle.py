@@ -114,3 +114,14 @@ def test_tiling_covers_the_frame_and_merges_overlaps() -> None:
     assert covered.all()
     dets = tiled(frame)
     assert len(dets) == len(windows) and sorted(set(dets.xyxy[:, 0].tolist())) == [0, 80, 150]
+
+
+def test_openvino_workers_with_a_thread_count_are_not_pinned(tmp_path: Path) -> None:
+    """With pinning, several one-thread compiled models all start on the first core (measured: two
+    workers ran at half the speed of one); a worker given a thread count must float."""
+    write_bundle(tmp_path / "bundle")
+    bundle = ModelBundle.open(tmp_path / "bundle")
+    file = bundle.choose_file("openvino")
+    one_thread = bundle.load_backend(file, 1)
+    assert one_thread.compiled.get_property("INFERENCE_NUM_THREADS") == 1
+    assert one_thread.compiled.get_property("ENABLE_CPU_PINNING") is False

@@ -25,6 +25,9 @@ class OpenVinoBackend(InferenceBackend):
         config: dict[str, object] = {"PERFORMANCE_HINT": "LATENCY"}
         if threads:
             config["INFERENCE_NUM_THREADS"] = threads
+            # Pinning places each compiled model's threads from the first core on: several one-thread
+            # workers (one backend each) would all share core 0 and run at a fraction of the speed.
+            config["ENABLE_CPU_PINNING"] = False
         if precision_hint:
             config["INFERENCE_PRECISION_HINT"] = precision_hint
         try:
