@@ -39,7 +39,7 @@ class AttriDetValidator(DetectionValidator):
         self.report: dict[str, Any] = {}
         self.taxonomy: Taxonomy | None = None
         # ultralytics scores mAP with every class above the floor as its own box (multi-label); the app's
-        # runtime keeps one class per box, which scores lower when classes are confused (docs/export.md).
+        # runtime keeps one class per box, which scores lower when classes are confused (docs/attridet.md, Evaluation).
         self.multi_label = True
 
     def build_dataset(self, img_path: str, mode: str = "val", batch: int | None = None) -> Any:
