@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"model {setup.bundle.card.bundle_id} ({setup.file.backend}/{setup.file.precision}), "
           f"profile {setup.profile.id} ({setup.profile.domain}), {args.workers} worker(s)")
     progress = follow_scan(scan_into_workspace(resolve_workspace(args.workspace), setup, args.target, args.slide,
-                                           sample_code=args.sample, workers=args.workers))
+                                               sample_code=args.sample, workers=args.workers))
     for line in progress.unsupported + progress.failed:
         print(f"skipped {line}", file=sys.stderr)
     print(progress.summary())
