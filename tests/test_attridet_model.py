@@ -51,6 +51,20 @@ def test_baseline_is_the_same_detector_with_the_stock_head() -> None:
     assert baseline(torch.rand(1, 3, IMGSZ, IMGSZ))[0].shape == (1, 4 + TAXONOMY.num_classes, ANCHORS)
 
 
+def test_attridet_starts_from_the_baselines_detector_weights() -> None:
+    """Same seed: every baseline tensor (backbone, neck, box/class branches) is in AttriDet unchanged."""
+    from trainer.attridet.model import build_model
+    from trainer.attridet.spec import ModelSpec
+
+    torch.manual_seed(3)
+    baseline = build_model(ModelSpec("n", attributes=False), TAXONOMY).state_dict()
+    torch.manual_seed(3)
+    attridet = build_model(ModelSpec("n"), TAXONOMY).state_dict()
+    assert set(baseline) < set(attridet)
+    differing = [k for k, v in baseline.items() if not torch.equal(v, attridet[k])]
+    assert not differing, differing[:5]
+
+
 def test_onnx_export_runs_in_onnxruntime_with_every_channel(model, tmp_path: Path) -> None:
     ort = pytest.importorskip("onnxruntime")
     head = model.model[-1]

@@ -54,6 +54,11 @@ class AttriDetModel(DetectionModel):
         self.save = sorted({*self.save, *early})
         head.bias_init()
         initialize_weights(head)
+        # The box/class branches take the stock head's weights (drawn with the rest of the detector), so
+        # AttriDet and the --no-attributes baseline start from the same detector under the same seed:
+        # the attribute branch is the only difference an ablation measures.
+        incompatible = head.load_state_dict(old.state_dict(), strict=False)
+        assert not incompatible.unexpected_keys, incompatible.unexpected_keys
 
     def init_criterion(self) -> Any:
         from trainer.attridet.loss import AttriDetLoss
