@@ -1,0 +1,28 @@
+"""`make demo-model`'s script: the cheap paths (the full run trains for over an hour; docs/demo_model.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytest.importorskip("torch")
+
+from trainer import demo_model
+
+
+def test_export_only_without_a_finished_run_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match="no finished training at .*best.pt; run without --export-only first"):
+        demo_model.main(["--export-only", "--out", str(tmp_path)])
+
+
+def test_merged_data_yaml_lists_every_domain_per_split(tmp_path: Path) -> None:
+    for domain in demo_model.DOMAINS:
+        (tmp_path / domain).mkdir()
+        spec = {"path": ".", "train": "images/train", "val": "images/val", "domain": domain,
+                "names": {0: "A"}, "attribute_not_annotated": 2}
+        (tmp_path / domain / "data.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    merged = yaml.safe_load(demo_model.merged_data_yaml(tmp_path).read_text(encoding="utf-8"))
+    assert merged["train"] == [f"{d}/images/train" for d in demo_model.DOMAINS]
+    assert merged["domain"] == "mixed" and merged["names"] == {0: "A"} and "path" not in merged
