@@ -65,6 +65,38 @@ def test_attridet_starts_from_the_baselines_detector_weights() -> None:
     assert not differing, differing[:5]
 
 
+def test_unannotated_batch_leaves_the_detectors_loss_and_gradients_unchanged() -> None:
+    """BCCD-like batch (every attribute "not annotated"): AttriDet's detection losses and the gradients of
+    every parameter it shares with the baseline are bit-identical; the attribute branch gets zeros."""
+    from ultralytics.cfg import get_cfg
+
+    from trainer.attridet.model import build_model
+    from trainer.attridet.spec import ModelSpec
+
+    batch = {
+        "img": torch.rand(2, 3, IMGSZ, IMGSZ),
+        "batch_idx": torch.tensor([0.0, 1.0]),
+        "cls": torch.tensor([[1.0], [3.0]]),
+        "bboxes": torch.tensor([[0.5, 0.5, 0.3, 0.3], [0.3, 0.3, 0.2, 0.2]]),
+        "attributes": torch.full((2, TAXONOMY.num_attributes), TAXONOMY.not_annotated),
+    }
+    losses, grads = {}, {}
+    for attributes in (False, True):
+        torch.manual_seed(3)
+        net = build_model(ModelSpec("n", attributes=attributes), TAXONOMY)
+        net.args = get_cfg()
+        net.train()
+        loss, _ = net.loss(dict(batch))
+        loss.sum().backward()
+        losses[attributes] = loss.detach()
+        grads[attributes] = {k: p.grad for k, p in net.named_parameters()}
+    assert torch.equal(losses[True][:3], losses[False]) and float(losses[True][3]) == 0.0
+    shared = [k for k, g in grads[False].items() if g is not None]
+    assert shared and all(torch.equal(grads[False][k], grads[True][k]) for k in shared)
+    extra = [g for k, g in grads[True].items() if k not in grads[False]]
+    assert extra and all(g is not None and not g.any() for g in extra)
+
+
 def test_onnx_export_runs_in_onnxruntime_with_every_channel(model, tmp_path: Path) -> None:
     ort = pytest.importorskip("onnxruntime")
     head = model.model[-1]
