@@ -97,6 +97,51 @@ def test_unannotated_batch_leaves_the_detectors_loss_and_gradients_unchanged() -
     assert extra and all(g is not None and not g.any() for g in extra)
 
 
+def test_sgd_steps_on_unannotated_batches_keep_the_detector_identical_to_the_baseline() -> None:
+    """Several clipped SGD steps (the trainer's clip_gradients) on attribute-free batches leave every
+    detector weight bit-identical to the baseline's; one joint clip over both (ultralytics' default)
+    does not, because the attribute branch's zero gradients change the total norm's last bits."""
+    from ultralytics.cfg import get_cfg
+
+    from trainer.attridet.gradients import clip_gradients
+    from trainer.attridet.model import build_model
+    from trainer.attridet.spec import ModelSpec
+
+    torch.manual_seed(5)
+    batches = [
+        {
+            "img": torch.rand(4, 3, IMGSZ, IMGSZ),
+            "batch_idx": torch.arange(4.0),
+            "cls": torch.tensor([[1.0], [3.0], [2.0], [5.0]]),
+            "bboxes": torch.rand(4, 4) * 0.3 + torch.tensor([0.35, 0.35, 0.1, 0.1]),
+            "attributes": torch.full((4, TAXONOMY.num_attributes), TAXONOMY.not_annotated),
+        }
+        for _ in range(3)
+    ]
+
+    def train(attributes: bool, clip) -> dict[str, torch.Tensor]:
+        torch.manual_seed(3)
+        net = build_model(ModelSpec("n", attributes=attributes), TAXONOMY)
+        net.args = get_cfg()
+        net.train()
+        opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9, nesterov=True, weight_decay=5e-4)
+        for batch in batches:
+            loss, _ = net.loss(dict(batch))
+            loss.sum().backward()
+            clip(net)
+            opt.step()
+            opt.zero_grad()
+        return {k: p.detach().clone() for k, p in net.named_parameters()}
+
+    def joint_clip(net) -> None:
+        torch.nn.utils.clip_grad_norm_(net.parameters(), max_norm=10.0)
+
+    baseline = train(False, joint_clip)
+    separate, joint = train(True, clip_gradients), train(True, joint_clip)
+    assert all(torch.equal(baseline[k], separate[k]) for k in baseline)
+    assert not all(torch.equal(baseline[k], joint[k]) for k in baseline)  # what the separate clip fixes
+
+
 def test_onnx_export_runs_in_onnxruntime_with_every_channel(model, tmp_path: Path) -> None:
     ort = pytest.importorskip("onnxruntime")
     head = model.model[-1]

@@ -66,6 +66,10 @@ class AttriDetect(Detect):
             nn.Sequential(Conv(x + c_s, c4, 3), Conv(c4, c4, 3), nn.Conv2d(c4, self.na, 1)) for x in levels
         )
 
+    def attribute_parameters(self) -> list[nn.Parameter]:
+        """Parameters only the attribute logits depend on (structure fusion, pooling, attribute convs)."""
+        return [p for m in (self.structure, self.pool, self.cv4) for p in m.parameters()]
+
     @property
     def one2many(self) -> dict[str, nn.Module]:
         return {"box_head": self.cv2, "cls_head": self.cv3, "attr_head": self.cv4}

@@ -9,6 +9,8 @@ rebuilds the trainer in each worker, so no state may live only on the launching 
   resumes (the checkpoint's `yaml` says which of the two it is).
 - The data is checked by Leuko's dataset validator before anything is built, and read by
   `AttrYOLODataset` (attribute columns parsed, or ignored for the baseline).
+- Gradients: the detector and the attribute branch are norm-clipped apart (gradients.py), so on
+  data without attributes AttriDet trains its detector exactly as the baseline does.
 - At the end, `metrics.json` (Leuko's report of best.pt) is written beside ultralytics'
   results.csv.
 """
@@ -30,6 +32,7 @@ from edge_app.taxonomy import Taxonomy
 from trainer.attridet import offline
 from trainer.attridet.data_yaml import resolve_data_yaml
 from trainer.attridet.dataset import build_attr_dataset
+from trainer.attridet.gradients import clip_gradients
 from trainer.attridet.model import ATTRIDET_KEY, build_from_yaml, build_model, has_attribute_head
 from trainer.attridet.preflight import check_before_training
 from trainer.attridet.report import format_report
@@ -83,6 +86,16 @@ class AttriDetTrainer(DetectionTrainer):
         stride = max(int(model.stride.max()), 32)
         use_attrs = has_attribute_head(model)
         return build_attr_dataset(self.args, img_path, batch or 16, self.data, mode, stride, use_attrs, mode == "val")
+
+    def optimizer_step(self) -> None:
+        """ultralytics' step, with the detector and the attribute branch clipped apart (gradients.py)."""
+        self.scaler.unscale_(self.optimizer)
+        clip_gradients(unwrap_model(self.model))
+        self.scaler.step(self.optimizer)
+        self.scaler.update()
+        self.optimizer.zero_grad()
+        if self.ema:
+            self.ema.update(self.model)
 
     def get_validator(self) -> AttriDetValidator:
         return AttriDetValidator(
