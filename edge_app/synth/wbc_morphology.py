@@ -14,9 +14,10 @@ import numpy as np
 
 from edge_app.synth.attribute_table import ATTRIBUTE_NAMES, ATTRIBUTE_TABLE
 from edge_app.synth.cell_traits import CLASS_TRAITS, GRANULE_STYLES, LARGE_MIN_UM, SMALL_MAX_UM, ClassTraits
-from edge_app.synth.nucleus_shapes import NucleusShape, sample_nucleus
+from edge_app.synth.nucleus_shapes import NucleusShape, nucleus_sdf, sample_nucleus
 
 _A = {name: i for i, name in enumerate(ATTRIBUTE_NAMES)}
+VACUOLE_TRIES = 20  # positions tried per vacuole before it may overlie the nucleus
 Circle = tuple[float, float, float]  # x, y, r in µm from the cell centre
 Rod = tuple[float, float, float, float]  # x, y, length, angle
 
@@ -87,17 +88,26 @@ def _nucleoli(values: tuple[int, ...], nucleus: NucleusShape, rng: np.random.Gen
     out = []
     for _ in range(int(rng.integers(1, 4))):
         rr, phi = rng.uniform(0, 0.4) * min(a, b), rng.uniform(0, 2 * math.pi)
-        out.append((cx + rr * math.cos(phi), cy + rr * math.sin(phi), rng.uniform(0.65, 1.1)))
+        out.append((cx + rr * math.cos(phi), cy + rr * math.sin(phi), rng.uniform(0.8, 1.3)))
     return tuple(out)
 
 
-def _vacuoles(values: tuple[int, ...], radius: float, rng: np.random.Generator) -> tuple[Circle, ...]:
+def _vacuoles(
+    values: tuple[int, ...], radius: float, nucleus: NucleusShape, rng: np.random.Generator
+) -> tuple[Circle, ...]:
+    """Clear round holes, placed in the cytoplasm where there is room (else over the nucleus, as in
+    Burkitt-type blasts): vacuoles hidden under the nucleus would label cells nobody can read."""
     if values[_A["cytoplasmic_vacuoles"]] != 1:
         return ()
     out = []
-    for _ in range(int(rng.integers(3, 10))):
-        rr, phi = rng.uniform(0.45, 0.88) * radius, rng.uniform(0, 2 * math.pi)
-        out.append((rr * math.cos(phi), rr * math.sin(phi), rng.uniform(0.3, 0.85)))
+    for _ in range(int(rng.integers(3, 9))):
+        r = rng.uniform(0.4, 1.0)
+        for _try in range(VACUOLE_TRIES):
+            rr, phi = rng.uniform(0.2, 1.0) * max(radius * 0.92 - r, 0.0), rng.uniform(0, 2 * math.pi)
+            x, y = rr * math.cos(phi), rr * math.sin(phi)
+            if nucleus_sdf(nucleus, np.asarray([x]), np.asarray([y]))[0] > 0.3 * r:
+                break
+        out.append((x, y, r))
     return tuple(out)
 
 
@@ -168,7 +178,7 @@ def sample_morphology(
         granules=granules,
         granule_density=granule_density,
         auer_rods=_auer_rods(traits, radius, rng),
-        vacuoles=_vacuoles(values, radius, rng),
+        vacuoles=_vacuoles(values, radius, nucleus, rng),
         texture_offsets=tuple((float(rng.random()), float(rng.random())) for _ in range(4)),
     )
 

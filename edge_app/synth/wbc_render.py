@@ -89,8 +89,10 @@ def render_wbc(m: WbcMorphology, stains: StainSet, cx_px: float, cy_px: float, p
     nuc = _alpha(sdf_n, edge) * cell
     cyto = cell * (1.0 - nuc)
     nucleoli, rim = _nucleoli(m, g, edge) if m.nucleoli else (0.0, 0.0)
-    chromatin = _chromatin(m, g, sdf_n, pitch) * (1.0 - 0.7 * nucleoli) + 0.3 * m.chromatin * rim
-    vac = 1.0 - 0.85 * _optional(m.vacuoles, lambda: _discs(m.vacuoles, g, edge)) * (1.0 - nuc)
+    holes = _optional(m.vacuoles, lambda: _discs(m.vacuoles, g, edge))
+    chromatin = _chromatin(m, g, sdf_n, pitch) * (1.0 - 0.9 * nucleoli) + 0.3 * m.chromatin * rim
+    chromatin = chromatin * (1.0 - 0.6 * holes)  # a vacuole over the nucleus shows as a paler hole
+    vac = 1.0 - 0.9 * holes
     body = cell * vac
     maps = [
         (nuc * chromatin, stains.nucleus),
