@@ -144,8 +144,18 @@ def _run_metrics(run: Path | None) -> dict[str, float]:
 def _training_record(path: Path, args: dict[str, Any], ckpt: dict[str, Any]) -> dict[str, Any]:
     keep = ("data", "epochs", "imgsz", "batch", "seed", "model")
     record: dict[str, Any] = {k: args[k] for k in keep if k in args}
+    if "data" in record:
+        record["data"] = _portable(str(record["data"]))
     record.update(weights=path.name, epoch=ckpt.get("epoch"), ultralytics=ckpt.get("version"), date=ckpt.get("date"))
     return {k: v for k, v in record.items() if v is not None}
+
+
+def _portable(path: str) -> str:
+    """A path under the working directory relative to it: a shipped card must not name the build machine's folders."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path
 
 
 def _architecture(model: Any) -> str:

@@ -24,7 +24,7 @@ from edge_app.runtime.bundle import CARD_METADATA_KEY, ModelBundle, card_metadat
 from edge_app.taxonomy import Taxonomy  # noqa: E402
 from export import cli as export_cli  # noqa: E402
 from export.calibration import preprocess, read_image  # noqa: E402
-from export.checkpoint import load_weights  # noqa: E402
+from export.checkpoint import _training_record, load_weights  # noqa: E402
 from export.onnx_export import export_mode  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -145,3 +145,12 @@ def test_parity_runs_every_variant_through_the_app_runtime(bundle: Path, tmp_pat
     assert int8["reference"] == "onnxruntime fp32" and int8["infer_ms"] > 0
     assert "onnxruntime int8: |dmAP50-95| <= 1 pt" in report["targets"]
     assert "mAP50-95" in capsys.readouterr().out
+
+
+def test_card_names_the_training_data_relative_to_the_working_directory(tmp_path: Path, monkeypatch) -> None:
+    """A shipped card must not carry the build machine's absolute folders."""
+    monkeypatch.chdir(tmp_path)
+    inside = _training_record(Path("best.pt"), {"data": str(tmp_path / "runs" / "x" / "data.yaml")}, {})
+    assert inside["data"] == "runs/x/data.yaml"
+    outside = str(tmp_path.parent / "elsewhere" / "data.yaml")
+    assert _training_record(Path("best.pt"), {"data": outside}, {})["data"] == outside
