@@ -45,11 +45,24 @@ def test_sampled_values_follow_the_table() -> None:
         assert np.allclose(freq, ATTRIBUTE_TABLE[name], atol=0.035), name
 
 
-def _slide_wbcs(rate: float) -> list:
+def _slide_wbcs(rate: float, enrichment: float = 1.0) -> list:
     cells = []
     for seed in range(10):
-        cells += [o for o in VirtualSlide(seed, unannotated_rate=rate).contents((0, 0, 900, 900)).objects if o.is_wbc]
+        slide = VirtualSlide(seed, unannotated_rate=rate, wbc_enrichment=enrichment)
+        cells += [o for o in slide.contents((0, 0, 900, 900)).objects if o.is_wbc]
     return cells
+
+
+def test_wbc_enrichment_multiplies_the_cells_and_keeps_their_mix() -> None:
+    """Training sets draw WBCs denser than blood; 1 must leave the slide as it was, more must not bias the mix."""
+    plain, default = _slide_wbcs(0.03), _slide_wbcs(0.03, enrichment=1.0)
+    assert [(o.x_um, o.y_um, o.codes) for o in plain] == [(o.x_um, o.y_um, o.codes) for o in default]
+    rich = _slide_wbcs(0.03, enrichment=4.0)
+    assert 3.0 < len(rich) / len(plain) < 5.0  # Poisson counts; neighbours that would overlap are dropped
+    for name in WBC_CLASSES:
+        share_plain = np.mean([o.recipe.class_name == name for o in plain])
+        share_rich = np.mean([o.recipe.class_name == name for o in rich])
+        assert abs(share_rich - share_plain) < 0.06, name
 
 
 def test_slide_cells_follow_the_table_and_the_not_annotated_rate() -> None:

@@ -72,6 +72,7 @@ def test_output_passes_the_dataset_check(dataset: Path) -> None:
         (["--domains", " , "], "no domain given"),
         (["--workers", "0"], "--workers must be at least 1"),
         (["--unannotated-rate", "1.5"], "not-annotated rate"),
+        (["--wbc-enrichment", "0.5"], "--wbc-enrichment must lie in [1, 8]"),
     ],
 )
 def test_bad_arguments_give_a_message_not_a_traceback(

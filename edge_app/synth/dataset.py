@@ -44,12 +44,14 @@ SPLITS: dict[str, str] = {"train": "images/train", "val": "images/val", "test": 
 FIELD_SPACING_UM = 1500.0  # > a 10x field, so fields never share cells
 CENTRE_JITTER = 0.3  # how far (share of the 100x half-field) the WBC may sit off-centre
 GENERATOR_VERSION = 1
+MAX_WBC_ENRICHMENT = 8.0  # beyond this WBCs crowd out the red cells a field is read against
 _STREAM_SLIDE, _STREAM_CENTRE, _STREAM_DOMAIN = 1, 2, 3
 
 
 @dataclass(frozen=True)
 class SynthConfig:
-    """What to synthesise. `unannotated_rate`: share of attribute values left as code 2."""
+    """What to synthesise. `unannotated_rate`: share of attribute values left as code 2;
+    `wbc_enrichment`: factor on each slide's WBC density (1 = as in blood)."""
 
     fields: int
     seed: int = 0
@@ -57,6 +59,7 @@ class SynthConfig:
     domains: tuple[Domain, ...] = ALL_DOMAINS
     unannotated_rate: float = 0.03
     fields_per_slide: int = 10
+    wbc_enrichment: float = 1.0
     extra: dict[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -68,6 +71,11 @@ class SynthConfig:
             raise ValidationError(f"--imgsz must be between 32 and 4096 pixels, got {self.imgsz}")
         if not 0.0 <= self.unannotated_rate <= 1.0:
             raise ValidationError(f"the not-annotated rate must lie in [0, 1], got {self.unannotated_rate}")
+        if not 1.0 <= self.wbc_enrichment <= MAX_WBC_ENRICHMENT:
+            raise ValidationError(
+                f"--wbc-enrichment must lie in [1, {MAX_WBC_ENRICHMENT:g}], got {self.wbc_enrichment}",
+                hint="1 draws WBCs as dense as in blood; 3 gives about three times as many per field",
+            )
         if not self.domains:
             raise ValidationError("no domain to render", hint="pass --domains all or e.g. H_100x_C2,L_100x_C2")
 
@@ -96,7 +104,7 @@ def field_name(index: int) -> str:
 def slide_for(config: SynthConfig, index: int) -> VirtualSlide:
     slide_index = index // config.fields_per_slide
     state = np.random.SeedSequence([config.seed, _STREAM_SLIDE, slide_index]).generate_state(1)
-    return VirtualSlide(int(state[0]), config.unannotated_rate)
+    return VirtualSlide(int(state[0]), config.unannotated_rate, wbc_enrichment=config.wbc_enrichment)
 
 
 def field_centre(config: SynthConfig, slide: VirtualSlide, index: int, imgsz: int) -> tuple[float, float]:
@@ -151,7 +159,8 @@ def prepare_output(out: Path, config: SynthConfig, overwrite: bool = False) -> N
             for split in SPLITS:
                 (root / kind / split).mkdir(parents=True, exist_ok=True)
         extra = {"synthetic": {"generator": "edge_app.synth", "version": GENERATOR_VERSION, "seed": config.seed,
-                               "fields": config.fields, "imgsz": config.imgsz, **config.extra}}  # fmt: skip
+                               "fields": config.fields, "imgsz": config.imgsz, "wbc_enrichment": config.wbc_enrichment,
+                               **config.extra}}  # fmt: skip
         write_dataset_yaml(root, Taxonomy.leukemia_attri(), splits_used(config.fields), domain=domain.name, extra=extra)
 
 

@@ -106,11 +106,15 @@ class _Tile:
 
 class VirtualSlide:
     """One blood film. `seed` fixes everything on it; `unannotated_rate` is the share of
-    attribute values the virtual annotator leaves as "not annotated"."""
+    attribute values the virtual annotator leaves as "not annotated"; `wbc_enrichment` multiplies
+    the profile's WBC density (1 = as in blood; more gives training data more cells per field)."""
 
-    def __init__(self, seed: int, unannotated_rate: float = 0.03, cache_tiles: int = 256) -> None:
+    def __init__(
+        self, seed: int, unannotated_rate: float = 0.03, cache_tiles: int = 256, wbc_enrichment: float = 1.0
+    ) -> None:
         self.seed = int(seed)
         self.unannotated_rate = float(unannotated_rate)
+        self.wbc_enrichment = float(wbc_enrichment)
         self.profile = SlideProfile.sample(np.random.default_rng([self.seed, 0]))
         self._tiles: OrderedDict[tuple[int, int], _Tile] = OrderedDict()
         self._cache_tiles = cache_tiles
@@ -176,7 +180,7 @@ class VirtualSlide:
         area = TILE_UM * TILE_UM
         out: list[SlideObject] = []
         cumulative = np.cumsum(self.profile.class_weights)
-        for k in range(int(rng.poisson(area / self.profile.wbc_area_um2))):
+        for k in range(int(rng.poisson(area * self.wbc_enrichment / self.profile.wbc_area_um2))):
             name = WBC_CLASSES[min(int(np.searchsorted(cumulative, rng.random(), side="right")), len(WBC_CLASSES) - 1)]
             values = sample_values(name, rng)
             codes = self._annotate(values, rng)
