@@ -22,6 +22,20 @@ TAXONOMY = Taxonomy.leukemia_attri()
 CHANNELS = 4 + TAXONOMY.num_classes + 2 * TAXONOMY.num_attributes
 
 
+def _batch(images: int, attributes: torch.Tensor | None = None, boxes: torch.Tensor | None = None) -> dict:
+    """A training batch of `images` random images, one cell each (classes 1, 3, 2, 5, ...)."""
+    default_boxes = torch.tensor([[0.5, 0.5, 0.3, 0.3], [0.3, 0.3, 0.2, 0.2]]).repeat((images + 1) // 2, 1)[:images]
+    return {
+        "img": torch.rand(images, 3, IMGSZ, IMGSZ),
+        "batch_idx": torch.arange(float(images)),
+        "cls": torch.tensor([[1.0], [3.0], [2.0], [5.0]]).repeat((images + 3) // 4, 1)[:images],
+        "bboxes": default_boxes if boxes is None else boxes,
+        "attributes": torch.full((images, TAXONOMY.num_attributes), TAXONOMY.not_annotated)
+        if attributes is None
+        else attributes,
+    }
+
+
 @pytest.fixture(scope="module")
 def model():
     from trainer.attridet.model import build_model
@@ -73,13 +87,7 @@ def test_unannotated_batch_leaves_the_detectors_loss_and_gradients_unchanged() -
     from trainer.attridet.model import build_model
     from trainer.attridet.spec import ModelSpec
 
-    batch = {
-        "img": torch.rand(2, 3, IMGSZ, IMGSZ),
-        "batch_idx": torch.tensor([0.0, 1.0]),
-        "cls": torch.tensor([[1.0], [3.0]]),
-        "bboxes": torch.tensor([[0.5, 0.5, 0.3, 0.3], [0.3, 0.3, 0.2, 0.2]]),
-        "attributes": torch.full((2, TAXONOMY.num_attributes), TAXONOMY.not_annotated),
-    }
+    batch = _batch(2)
     losses, grads = {}, {}
     for attributes in (False, True):
         torch.manual_seed(3)
@@ -108,16 +116,7 @@ def test_sgd_steps_on_unannotated_batches_keep_the_detector_identical_to_the_bas
     from trainer.attridet.spec import ModelSpec
 
     torch.manual_seed(5)
-    batches = [
-        {
-            "img": torch.rand(4, 3, IMGSZ, IMGSZ),
-            "batch_idx": torch.arange(4.0),
-            "cls": torch.tensor([[1.0], [3.0], [2.0], [5.0]]),
-            "bboxes": torch.rand(4, 4) * 0.3 + torch.tensor([0.35, 0.35, 0.1, 0.1]),
-            "attributes": torch.full((4, TAXONOMY.num_attributes), TAXONOMY.not_annotated),
-        }
-        for _ in range(3)
-    ]
+    batches = [_batch(4, boxes=torch.rand(4, 4) * 0.3 + torch.tensor([0.35, 0.35, 0.1, 0.1])) for _ in range(3)]
 
     def train(attributes: bool, clip) -> dict[str, torch.Tensor]:
         torch.manual_seed(3)
@@ -194,13 +193,7 @@ def test_loss_has_an_attribute_term_and_backpropagates(model) -> None:
 
     model.args = get_cfg()
     model.train()
-    batch = {
-        "img": torch.rand(2, 3, IMGSZ, IMGSZ),
-        "batch_idx": torch.tensor([0.0, 1.0]),
-        "cls": torch.tensor([[1.0], [3.0]]),
-        "bboxes": torch.tensor([[0.5, 0.5, 0.3, 0.3], [0.3, 0.3, 0.2, 0.2]]),
-        "attributes": torch.tensor([[0, 1, 2, 0, 1, 0, 1], [1, 1, 1, 2, 2, 2, 2]]),
-    }
+    batch = _batch(2, attributes=torch.tensor([[0, 1, 2, 0, 1, 0, 1], [1, 1, 1, 2, 2, 2, 2]]))
     try:
         loss, items = model.loss(batch)
         loss.sum().backward()
