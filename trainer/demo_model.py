@@ -7,6 +7,9 @@ epoch over 4 domains x 80 training fields at 320 px takes about 200 s (2 threads
 are about 80 minutes, plus synthesis and export. A GPU run can raise every number.
 
 1. synthetic fields for the four 100x domains (high/low-cost microscope x phone/microscope camera),
+   each domain from a seed of its own and with WBCs drawn 8x as dense as in blood, so the 320
+   training images hold 821 labelled objects, all different cells (the same fields photographed in
+   all four domains held 108),
 2. one data.yaml over all four,
 3. AttriDet-n trained from scratch on the CPU (no pretrained weights exist offline),
 4. exported to ONNX FP32 (the QA reference) + ONNX INT8 (the device model; OpenVINO runs the
@@ -43,6 +46,12 @@ CALIB_FIELDS = 300  # asked for; the synthesised train split holds 299
 # Default scale (+-50 %) and HSV jitter rewrite the cues that cell_size, cytoplasm and basophilia are read
 # from; with them the head stayed at the majority rate (docs/attridet.md, "Attribute learning").
 ATTRIBUTE_SAFE_AUG = ("scale=0.1", "hsv_h=0", "hsv_s=0.2", "hsv_v=0.2")
+# Attributes are learnt per cell, and per epoch the CPU pays per image: every domain gets fields of its own
+# (one seed each) and slides 8x the WBC density of blood (~2.6 labelled objects per 100x field, not ~1.3). With one
+# field set photographed in all four domains, 320 training images held 108 distinct cells, 23 vacuolated, and
+# the head stayed at the majority rate for vacuoles (docs/demo_model.md).
+TRAIN_SEEDS = {domain: 7 + 1000 * i for i, domain in enumerate(DOMAINS)}
+WBC_ENRICHMENT = 8.0
 INTENDED_USE = ("Demonstration only: trained on Leuko's synthetic blood-film fields, never on patient data. "
                 "Not for clinical use.")
 
@@ -67,8 +76,9 @@ def _run(main: object, argv: list[str]) -> None:
 
 
 def _train(synth: Path, args: argparse.Namespace) -> None:
-    _run(train_cli.main, ["synth", "--out", str(synth), "--domains", ",".join(DOMAINS),
-                          "--fields", str(args.fields), "--seed", "7"])
+    for domain, seed in TRAIN_SEEDS.items():
+        _run(train_cli.main, ["synth", "--out", str(synth), "--domains", domain, "--fields", str(args.fields),
+                              "--seed", str(seed), "--wbc-enrichment", str(WBC_ENRICHMENT), "--overwrite"])
     data = merged_data_yaml(synth)
     # From scratch on ~400 cells, the default schedule (batch 16 accumulated to 64, AdamW at a fine-tuning
     # rate) makes 5 optimizer steps per epoch and learnt only "background" in 5 epochs; SGD at 0.01 stepping

@@ -1,0 +1,66 @@
+"""The operating-point and attribute-AUC benchmarks: their counting, and a run on the shipped bundle."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLE = ROOT / "edge_app" / "assets" / "models" / "demo"
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_tally_counts_found_cells_extra_boxes_and_strays() -> None:
+    op = _load("operating_point")
+    # 2 cells x 4 boxes: boxes 0 and 1 both on cell 0, box 2 on nothing, box 3 on cell 1 but low-scoring
+    ious = np.array([[0.9, 0.6, 0.1, 0.0], [0.0, 0.0, 0.2, 0.8]])
+    scores = np.array([0.9, 0.5, 0.4, 0.15])
+    assert op.tally(ious, scores, 0.3) == (3, 1, 1, 1)
+    assert op.tally(ious, scores, 0.1) == (4, 2, 1, 1)
+    assert op.tally(np.zeros((0, 2)), np.array([0.5, 0.5]), 0.3) == (2, 0, 0, 2)
+
+
+def test_best_threshold_accuracy_beats_or_equals_the_half_threshold() -> None:
+    auc = _load("attribute_auc")
+    truth = np.array([0, 0, 0, 1, 1])
+    prob = np.array([0.1, 0.2, 0.35, 0.4, 0.45])  # ranks perfectly, never crosses 0.5
+    best, at = auc.best_threshold_accuracy(truth, prob)
+    assert best == 1.0 and 0.35 < at <= 0.4
+    assert np.mean((prob >= 0.5) == truth) == 0.6
+
+
+@pytest.fixture(scope="module")
+def fields(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from edge_app.domains import parse_domains
+    from edge_app.synth.dataset import SynthConfig, synthesize
+
+    out = tmp_path_factory.mktemp("bench-fields")
+    config = SynthConfig(fields=6, seed=5, imgsz=320, domains=tuple(parse_domains("H_100x_C2")))
+    list(synthesize(out, config, workers=1))
+    return out / "H_100x_C2" / "data.yaml"
+
+
+def test_both_benchmarks_run_on_the_shipped_bundle(fields: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _load("operating_point").main([str(BUNDLE), "--data", str(fields)]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()[2:]]
+    assert len(rows) == 6
+    for row in rows:
+        boxes, found, extra, stray = int(row[1]), int(row[2]), int(row[4]), int(row[5])
+        assert boxes == found + extra + stray
+    assert [int(r[1]) for r in rows] == sorted((int(r[1]) for r in rows), reverse=True)  # fewer boxes as t rises
+    assert _load("attribute_auc").main([str(BUNDLE), "--data", str(fields)]) == 0
+    out = capsys.readouterr().out
+    assert "matched cells" in out and "cell_size" in out
