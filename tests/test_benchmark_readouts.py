@@ -64,3 +64,11 @@ def test_both_benchmarks_run_on_the_shipped_bundle(fields: Path, capsys: pytest.
     assert _load("attribute_auc").main([str(BUNDLE), "--data", str(fields)]) == 0
     out = capsys.readouterr().out
     assert "matched cells" in out and "cell_size" in out
+
+
+def test_feature_probe_pools_inside_the_cell_not_the_box_corners() -> None:
+    probe = _load("attribute_feature_probe")
+    mask = probe._ellipse((10, 20), 0.9)
+    assert mask[5, 10] and not mask[0, 0] and not mask[9, 19] and not mask[0, 19]
+    assert 0.5 < mask.mean() < np.pi / 4  # an inscribed ellipse x 0.9 covers ~64 % of its box
+    assert probe._ellipse((1, 1), 0.1).all()  # a one-pixel box keeps its centre
