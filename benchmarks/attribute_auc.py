@@ -30,9 +30,7 @@ from export.labelled_set import load_split
 def matched_probabilities(bundle_dir: Path, data_yaml: Path, split: str, precision: str) -> tuple:
     """(truth codes (N, A), probability of value 1 (N, A), taxonomy) over every matched cell."""
     bundle = ModelBundle.open(bundle_dir)
-    file = next((f for f in bundle.card.files if f.precision == precision and f.path.endswith(".onnx")), None)
-    if file is None:
-        raise SystemExit(f"{bundle_dir} holds no ONNX file at precision {precision}")
+    file = bundle.choose_file("onnxruntime", precision)
     taxonomy = bundle.card.taxonomy
     detector = Detector(bundle.card, bundle.load_backend(file, None), DecodeSettings(bundle.card.score_threshold))
     data = load_split(data_yaml, split)

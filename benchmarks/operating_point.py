@@ -48,9 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--precision", default="int8", choices=("fp32", "int8"))
     args = parser.parse_args(argv)
     bundle = ModelBundle.open(args.bundle)
-    file = next((f for f in bundle.card.files if f.precision == args.precision and f.path.endswith(".onnx")), None)
-    if file is None:
-        raise SystemExit(f"{args.bundle} holds no ONNX file at precision {args.precision}")
+    file = bundle.choose_file("onnxruntime", args.precision)
     detector = Detector(bundle.card, bundle.load_backend(file, None), DecodeSettings(FLOOR))
     totals = {t: np.zeros(4, int) for t in THRESHOLDS}
     cells = 0
