@@ -14,12 +14,14 @@ upper bound of what recalibration alone could give (not a fair held-out figure).
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
 from tqdm import tqdm
 
+from edge_app.errors import LeukoError
 from edge_app.evaluation.attribute_agreement import match_best_iou
 from edge_app.runtime.bundle import ModelBundle
 from edge_app.runtime.decode import DecodeSettings
@@ -51,7 +53,7 @@ def best_threshold_accuracy(truth: np.ndarray, prob: np.ndarray) -> tuple[float,
     return accs[best], float(candidates[best])
 
 
-def main(argv: list[str] | None = None) -> int:
+def _run(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("bundle", type=Path)
     parser.add_argument("--data", type=Path, required=True, help="a Leuko dataset's data.yaml")
@@ -76,6 +78,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{attr.name:<24} {len(t):>5} {np.mean(t):>7.3f} {roc_auc_score(t, p):>6.3f} "
               f"{np.mean((p >= 0.5) == t):>8.3f} {majority:>8.3f} {best:>17.3f} ({at:.2f})")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except LeukoError as exc:  # a bad bundle, data set or checkpoint: say so, no traceback
+        print(f"attribute_auc: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ attribute much better than mean-pooled ones, the averaging path is what loses it
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import cv2
@@ -25,6 +26,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import StandardScaler
 from tqdm import tqdm
 
+from edge_app.errors import LeukoError
 from edge_app.formats.dataset import iter_samples, load_dataset, read_labels
 from export.checkpoint import load_weights
 
@@ -88,7 +90,7 @@ def cell_features(weights: Path, data_yaml: Path, attribute: str, imgsz: int,
     return np.asarray(means), np.asarray(maxes), np.asarray(codes)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _run(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("weights", type=Path, help="a trained AttriDet checkpoint (best.pt)")
     parser.add_argument("--train", type=Path, nargs="+", required=True)
@@ -118,6 +120,14 @@ def main(argv: list[str] | None = None) -> int:
         acc = float(np.mean(plain.predict(scaler.transform(x_test)) == y_test))
         print(f"  {name:<12} accuracy {acc:.3f}  AUC {roc_auc_score(y_test, prob):.3f}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except LeukoError as exc:  # a bad bundle, data set or checkpoint: say so, no traceback
+        print(f"attribute_feature_probe: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -13,11 +13,13 @@ you publish are not measured on. NMS then a score cut keeps the same boxes as th
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
+from edge_app.errors import LeukoError
 from edge_app.runtime.bundle import ModelBundle
 from edge_app.runtime.decode import DecodeSettings
 from edge_app.runtime.detector import Detector
@@ -40,7 +42,7 @@ def tally(ious: np.ndarray, scores: np.ndarray, threshold: float) -> tuple[int, 
     return boxes, found, int(on_cell.sum()) - found, int((~on_cell).sum())
 
 
-def main(argv: list[str] | None = None) -> int:
+def _run(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("bundle", type=Path)
     parser.add_argument("--data", type=Path, nargs="+", required=True, help="Leuko datasets' data.yaml")
@@ -65,6 +67,14 @@ def main(argv: list[str] | None = None) -> int:
     for t, (boxes, found, extra, stray) in totals.items():
         print(f"{t:>9.2f} {boxes:>6} {found:>6} {100 * found / max(cells, 1):>7.1f}% {extra:>15} {stray:>11}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except LeukoError as exc:  # a bad bundle, data set or checkpoint: say so, no traceback
+        print(f"operating_point: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

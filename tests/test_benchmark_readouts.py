@@ -72,3 +72,12 @@ def test_feature_probe_pools_inside_the_cell_not_the_box_corners() -> None:
     assert mask[5, 10] and not mask[0, 0] and not mask[9, 19] and not mask[0, 19]
     assert 0.5 < mask.mean() < np.pi / 4  # an inscribed ellipse x 0.9 covers ~64 % of its box
     assert probe._ellipse((1, 1), 0.1).all()  # a one-pixel box keeps its centre
+
+
+@pytest.mark.parametrize("name", ["operating_point", "attribute_auc"])
+def test_a_folder_that_is_no_bundle_gives_a_message_not_a_traceback(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _load(name).main([str(tmp_path), "--data", str(tmp_path / "data.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "card.json is missing" in err and "Traceback" not in err
