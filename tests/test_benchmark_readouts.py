@@ -81,3 +81,23 @@ def test_a_folder_that_is_no_bundle_gives_a_message_not_a_traceback(
     assert _load(name).main([str(tmp_path), "--data", str(tmp_path / "data.yaml")]) == 2
     err = capsys.readouterr().err
     assert "card.json is missing" in err and "Traceback" not in err
+
+
+def test_head_ab_branch_gives_one_logit_map_per_level_with_or_without_the_max_path() -> None:
+    torch = pytest.importorskip("torch")
+    ab = _load("attribute_head_ab")
+    levels = [torch.rand(1, 64, 40, 40), torch.rand(1, 128, 20, 20), torch.rand(1, 256, 10, 10)]
+    structure = torch.rand(1, 16, 80, 80)
+    for window in (0, 13):
+        out = ab.Branch([64, 128, 256], 16, [2, 4, 8], 14, window)(levels, structure)
+        assert [tuple(o.shape) for o in out] == [(1, 14, 40, 40), (1, 14, 20, 20), (1, 14, 10, 10)]
+
+
+def test_head_ab_loss_skips_not_annotated_values() -> None:
+    torch = pytest.importorskip("torch")
+    ab = _load("attribute_head_ab")
+    logits = torch.zeros(2, 4, requires_grad=True)  # two attributes, two values each
+    codes = torch.tensor([[0, 2], [1, 2]])  # the second attribute not annotated (2) on both cells
+    loss = ab.attribute_loss(logits, codes, [2, 2], skip=2)
+    loss.backward()
+    assert float(loss.detach()) == pytest.approx(np.log(2)) and not logits.grad[:, 2:].any()
