@@ -18,30 +18,14 @@ import argparse
 import sys
 from pathlib import Path
 
-import cv2
 import numpy as np
 import torch
+from frozen_features import image_maps
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import StandardScaler
-from tqdm import tqdm
 
 from edge_app.errors import LeukoError
-from edge_app.formats.dataset import iter_samples, load_dataset, read_labels
-from export.checkpoint import load_weights
-
-
-def structure_maps(model: torch.nn.Module):
-    """A hook that keeps the head's stride-4 structure map of the last forward pass."""
-    head = model.model[-1]
-    kept: dict[str, torch.Tensor] = {}
-
-    def grab(_module: torch.nn.Module, inputs: tuple) -> None:
-        x = inputs[0]
-        kept["map"] = head.structure(x[head.nl], x[head.nl + 1])
-
-    head.register_forward_pre_hook(grab)
-    return kept
 
 
 def _ellipse(shape: tuple[int, ...], scale: float) -> np.ndarray:
@@ -57,36 +41,24 @@ def cell_features(weights: Path, data_yaml: Path, attribute: str, imgsz: int,
                   inner: float = 0.0) -> tuple[np.ndarray, ...]:
     """(mean-pooled, max-pooled) structure features and codes of every annotated white cell; `inner` > 0
     pools over the box's inscribed ellipse shrunk by that factor instead of the whole box."""
-    trained = load_weights(weights)
-    model = trained.model
-    kept = structure_maps(model)
-    spec = load_dataset(data_yaml)
-    taxonomy = spec.taxonomy
+    taxonomy, images = image_maps(weights, data_yaml, imgsz)
     a = [x.name for x in taxonomy.attributes].index(attribute)
-    white = set(taxonomy.white_cell_classes)
     means, maxes, codes = [], [], []
-    for split in spec.splits:
-        for sample in tqdm(list(iter_samples(spec, split)), desc=f"{data_yaml.parent.name}/{split}", leave=False):
-            image = cv2.imread(str(sample.image))
-            if image is None:
+    for maps in images:
+        fmap = maps.structure[0].numpy()  # (C, imgsz/4, imgsz/4)
+        side = fmap.shape[1]
+        for row in maps.cells:
+            code = row.codes[a]
+            if code == taxonomy.not_annotated:
                 continue
-            rgb = cv2.cvtColor(cv2.resize(image, (imgsz, imgsz), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2RGB)
-            with torch.no_grad():
-                model(torch.from_numpy(rgb).permute(2, 0, 1)[None].float() / 255)
-            fmap = kept["map"][0].numpy()  # (C, imgsz/4, imgsz/4)
-            side = fmap.shape[1]
-            for row in read_labels(sample.label, taxonomy):
-                code = row.codes[a]
-                if taxonomy.classes[row.class_id] not in white or code == taxonomy.not_annotated:
-                    continue
-                x0, y0, x1, y1 = (round(v) for v in row.xyxy(side, side))
-                box = fmap[:, max(y0, 0) : max(y1, y0 + 1), max(x0, 0) : max(x1, x0 + 1)]
-                region = box[:, _ellipse(box.shape[1:], inner)] if inner else box.reshape(len(box), -1)
-                if region.size == 0:
-                    continue
-                means.append(region.mean(axis=1))
-                maxes.append(region.max(axis=1))
-                codes.append(code)
+            x0, y0, x1, y1 = (round(v) for v in row.xyxy(side, side))
+            box = fmap[:, max(y0, 0) : max(y1, y0 + 1), max(x0, 0) : max(x1, x0 + 1)]
+            region = box[:, _ellipse(box.shape[1:], inner)] if inner else box.reshape(len(box), -1)
+            if region.size == 0:
+                continue
+            means.append(region.mean(axis=1))
+            maxes.append(region.max(axis=1))
+            codes.append(code)
     return np.asarray(means), np.asarray(maxes), np.asarray(codes)
 
 

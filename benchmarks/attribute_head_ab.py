@@ -26,17 +26,16 @@ import argparse
 import sys
 from pathlib import Path
 
-import cv2
 import numpy as np
 import torch
+from frozen_features import image_maps
 from sklearn.metrics import roc_auc_score
 from torch import nn
 from tqdm import tqdm
 from ultralytics.nn.modules import Conv
 
 from edge_app.errors import LeukoError
-from edge_app.formats.dataset import iter_samples, load_dataset, read_labels
-from export.checkpoint import load_weights
+from edge_app.formats.dataset import load_dataset
 
 
 class Branch(nn.Module):
@@ -65,30 +64,9 @@ class Branch(nn.Module):
 
 def cache(weights: Path, data_yaml: Path, imgsz: int) -> list[dict]:
     """Per image: the frozen level maps, the trained structure map, and (cx, cy, codes) of each white cell."""
-    model = load_weights(weights).model
-    head = model.model[-1]
-    kept: dict[str, object] = {}
-    head.register_forward_pre_hook(lambda _m, inputs: kept.__setitem__("x", inputs[0]))
-    spec = load_dataset(data_yaml)
-    taxonomy = spec.taxonomy
-    white = set(taxonomy.white_cell_classes)
-    items = []
-    for split in spec.splits:
-        for sample in tqdm(list(iter_samples(spec, split)), desc=f"{data_yaml.parent.name}/{split}", leave=False):
-            image = cv2.imread(str(sample.image))
-            if image is None:
-                continue
-            rgb = cv2.cvtColor(cv2.resize(image, (imgsz, imgsz), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2RGB)
-            with torch.no_grad():
-                model(torch.from_numpy(rgb).permute(2, 0, 1)[None].float() / 255)
-                x = kept["x"]
-                structure = head.structure(x[head.nl], x[head.nl + 1])
-            cells = [(r.cx, r.cy, r.codes) for r in read_labels(sample.label, taxonomy)
-                     if taxonomy.classes[r.class_id] in white]  # fmt: skip
-            if cells:
-                items.append({"levels": [t.clone() for t in x[: head.nl]], "structure": structure.clone(),
-                              "cells": cells})  # fmt: skip
-    return items
+    _taxonomy, images = image_maps(weights, data_yaml, imgsz)
+    return [{"levels": m.levels, "structure": m.structure, "cells": [(r.cx, r.cy, r.codes) for r in m.cells]}
+            for m in images]  # fmt: skip
 
 
 def centre_logits(outputs: list[torch.Tensor], cells: list[tuple]) -> torch.Tensor:

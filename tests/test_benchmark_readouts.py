@@ -15,6 +15,9 @@ BUNDLE = ROOT / "edge_app" / "assets" / "models" / "demo"
 
 
 def _load(name: str) -> ModuleType:
+    """A benchmark script as a module (its folder on sys.path, as when run as `python benchmarks/x.py`)."""
+    if str(ROOT / "benchmarks") not in sys.path:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
     spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
