@@ -26,6 +26,7 @@ from export.checkpoint import load_weights
 class ImageMaps:
     levels: list[torch.Tensor]  # (1, C, H, W) per detection level
     structure: torch.Tensor  # (1, C_s, imgsz/4, imgsz/4)
+    early: list[torch.Tensor]  # the stride-2 and stride-4 backbone maps the structure map is fused from
     cells: list[LabelRow]  # the image's white cells (artifacts left out)
 
 
@@ -52,6 +53,6 @@ def image_maps(weights: Path, data_yaml: Path, imgsz: int) -> tuple[Taxonomy, It
                     model(torch.from_numpy(rgb).permute(2, 0, 1)[None].float() / 255)
                     x = kept["x"]
                     structure = head.structure(x[head.nl], x[head.nl + 1])
-                yield ImageMaps([t.clone() for t in x[: head.nl]], structure, cells)
+                yield ImageMaps([t.clone() for t in x[: head.nl]], structure, [t.clone() for t in x[head.nl :]], cells)
 
     return taxonomy, generate()

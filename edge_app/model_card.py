@@ -25,12 +25,18 @@ CARD_SCHEMA_VERSION = 1
 
 @dataclass(frozen=True)
 class BundleFile:
-    """One model file of a bundle: relative path, runtime, precision and checksum."""
+    """One model file of a bundle: relative path, runtime, precision and checksum.
+
+    `float_weights` says how the file stores the weights it computes with in float: "fp32", or "fp16"
+    (rounded to float16 in the file, cast to float32 when loaded; arithmetic unchanged, see
+    `export/weight_storage.py`).
+    """
 
     path: str
     backend: str  # "onnxruntime" | "openvino"
     precision: str  # "fp32" | "fp16" | "int8"
     sha256: str = ""
+    float_weights: str = "fp32"
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from export.scope_search import ScopeError, choose_scope, measure_scopes
 BACKENDS = ("onnxruntime", "openvino")
 PRECISIONS = ("fp32", "fp16", "int8")
 SCOPES = ("auto", "none", "outputs", "postprocess", "head")
+FLOAT_WEIGHTS = ("fp32", "fp16")
 LAYOUT = {  # (backend, precision) -> model file in the bundle
     ("onnxruntime", "fp32"): "model.onnx",
     ("onnxruntime", "int8"): "model.int8.onnx",
@@ -54,6 +55,7 @@ class ExportRequest:
     overwrite: bool = False
     intended_use: str = ""  # default: the card's "research and evaluation only; not for clinical use"
     score_threshold: float = 0.25  # the card's operating point: the app's default decode threshold
+    float_weights: str = "fp32"  # "fp16": ONNX files store their float conv weights in float16 (weight_storage)
 
 
 def export_bundle(req: ExportRequest) -> ModelCard:
@@ -84,6 +86,9 @@ def _check_request(req: ExportRequest) -> None:
     if not any((b, p) in LAYOUT for b in req.backends for p in req.precisions):
         raise ValidationError(f"nothing to export for {req.backends} x {req.precisions}",
                               hint="fp16 exists for openvino only")
+    if req.float_weights not in FLOAT_WEIGHTS:
+        raise ValidationError(f"unknown float weight storage {req.float_weights!r}",
+                              hint=f"choose one of {', '.join(FLOAT_WEIGHTS)}")
     if req.float_scope not in SCOPES:
         raise ValidationError(f"unknown float scope {req.float_scope!r}", hint=f"choose one of {', '.join(SCOPES)}")
     if "int8" in req.precisions and req.calib is None:
@@ -152,8 +157,23 @@ def _write_files(req: ExportRequest, card: ModelCard, fp32: Path, calib: Calibra
             if (backend, precision) not in LAYOUT:
                 continue
             paths = _write_one(req.bundle_dir / LAYOUT[backend, precision], backend, precision, card, fp32, calib)
-            files += [BundleFile(str(p.relative_to(req.bundle_dir)), backend, precision) for p in paths]
+            storage = req.float_weights if backend == "onnxruntime" else "fp32"
+            if storage == "fp16":
+                _store_conv_weights_as_fp16(paths[0])
+            files += [BundleFile(str(p.relative_to(req.bundle_dir)), backend, precision, float_weights=storage)
+                      for p in paths]
     return files
+
+
+def _store_conv_weights_as_fp16(path: Path) -> None:
+    import onnx
+
+    from export.weight_storage import store_conv_weights_as_fp16
+
+    proto = onnx.load(str(path))
+    store_conv_weights_as_fp16(proto)
+    onnx.checker.check_model(proto)
+    onnx.save(proto, str(path))
 
 
 def _write_one(path: Path, backend: str, precision: str, card: ModelCard, fp32: Path,

@@ -55,6 +55,7 @@ def _run_build(args: argparse.Namespace) -> int:
         calib_domain=args.calib_domain, float_scope=args.float_scope,
         ort=OrtQuantSettings(activation=args.act_type), overwrite=args.overwrite,
         intended_use=args.intended_use or "", score_threshold=args.score_threshold,
+        float_weights=args.float_weights,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("default")
@@ -69,7 +70,8 @@ def _print_bundle(folder: Path, card: ModelCard) -> None:
           f"domains {', '.join(card.domains) or 'unspecified'}")
     for f in card.files:
         size = (folder / f.path).stat().st_size / 1e6
-        print(f"  {f.path:<28} {f.backend:<12} {f.precision:<5} {size:8.2f} MB  sha256 {f.sha256[:12]}")
+        stored = "  float weights stored fp16" if f.float_weights == "fp16" else ""
+        print(f"  {f.path:<28} {f.backend:<12} {f.precision:<5} {size:8.2f} MB  sha256 {f.sha256[:12]}{stored}")
     if card.quantization_notes:
         print(card.quantization_notes)
 
@@ -129,6 +131,9 @@ def _add_build(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     p.add_argument("--calib-limit", type=int, default=500, help="most calibration images used (spread evenly)")
     p.add_argument("--float-scope", default="auto", help="head part kept float in INT8: auto (measured), "
                    "none, outputs, postprocess, head")
+    p.add_argument("--float-weights", default="fp32", choices=("fp32", "fp16"),
+                   help="how the ONNX files store the conv weights they compute with in float: fp32, or fp16 "
+                   "(half the bytes, float32 arithmetic, weights rounded to float16; for small bundles)")
     p.add_argument("--act-type", default="uint8", choices=("uint8", "int8"), help="ONNX Runtime activation type")
     p.add_argument("--overwrite", action="store_true", help="replace an existing bundle folder")
     p.add_argument("--score-threshold", type=float, default=0.25,

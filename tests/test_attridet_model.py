@@ -54,6 +54,33 @@ def test_one_output_tensor_carries_box_class_and_attribute_channels(model) -> No
     assert raw["attrs"].shape == (2, 2 * TAXONOMY.num_attributes, ANCHORS)
 
 
+def test_the_attribute_logits_see_a_peak_that_an_average_would_wash_out(model) -> None:
+    """The max path: one bright structure pixel moves the logits of the anchors whose window holds it,
+    and a checkpoint yaml from before the max path (no `peak_window`) still builds its own head."""
+    from copy import deepcopy
+
+    from trainer.attridet.model import AttriDetModel
+    from trainer.attridet.spec import PEAK_WINDOW
+
+    head = model.head
+    assert head.peak_window == PEAK_WINDOW and len(head.peak) == head.nl
+    structure = torch.zeros(1, head.structure.mix.conv.out_channels, IMGSZ // 4, IMGSZ // 4)
+    peaked = structure.clone()
+    peaked[..., 5, 5] = 50.0
+    pooled = [head.pool[0](t) for t in (structure, peaked)]
+    maxed = [head.peak[0](t)[..., :16, :16] for t in (structure, peaked)]
+    assert (pooled[1] - pooled[0]).abs().max() < (maxed[1] - maxed[0]).abs().max()
+    assert (maxed[1] - maxed[0])[0, 0, 2, 2] == 50.0 and (maxed[1] - maxed[0])[0, 0, 8, 8] == 0.0
+
+    old_yaml = deepcopy(model.yaml)
+    del old_yaml["attridet"]["peak_window"]
+    old = AttriDetModel(old_yaml, nc=TAXONOMY.num_classes, verbose=False)
+    assert old.head.peak_window == 0 and len(old.head.peak) == 0
+    assert old.head.cv4[0][0].conv.in_channels == head.cv4[0][0].conv.in_channels - structure.shape[1]
+    del old.head.__dict__["peak_window"]  # as a head pickled before the max path unpickles
+    assert old.eval()(torch.rand(1, 3, IMGSZ, IMGSZ))[0].shape == (1, CHANNELS, ANCHORS)
+
+
 def test_baseline_is_the_same_detector_with_the_stock_head() -> None:
     from ultralytics.nn.modules.head import Detect
 

@@ -86,14 +86,18 @@ def test_a_folder_that_is_no_bundle_gives_a_message_not_a_traceback(
     assert "card.json is missing" in err and "Traceback" not in err
 
 
-def test_head_ab_branch_gives_one_logit_map_per_level_with_or_without_the_max_path() -> None:
+@pytest.mark.parametrize("arm", ["mean", "mean+max", "mean+detail-max", "mean+gated-detail-max", "mean+cell-gate-max",
+                                 "mean+early-detail-max"])
+def test_head_ab_branch_gives_one_logit_map_per_level_in_every_arm(arm: str) -> None:
     torch = pytest.importorskip("torch")
     ab = _load("attribute_head_ab")
     levels = [torch.rand(1, 64, 40, 40), torch.rand(1, 128, 20, 20), torch.rand(1, 256, 10, 10)]
-    structure = torch.rand(1, 16, 80, 80)
-    for window in (0, 13):
-        out = ab.Branch([64, 128, 256], 16, [2, 4, 8], 14, window)(levels, structure)
-        assert [tuple(o.shape) for o in out] == [(1, 14, 40, 40), (1, 14, 20, 20), (1, 14, 10, 10)]
+    structure, early = torch.rand(1, 16, 80, 80), [torch.rand(1, 16, 160, 160), torch.rand(1, 32, 80, 80)]
+    branch = ab.Branch([64, 128, 256], 16, [16, 32], [2, 4, 8], 14, 13, ab.ARMS[arm])
+    out = branch(levels, structure, early)
+    assert [tuple(o.shape) for o in out] == [(1, 14, 40, 40), (1, 14, 20, 20), (1, 14, 10, 10)]
+    grads = torch.autograd.grad(sum(o.sum() for o in out), list(branch.parameters()), allow_unused=True)
+    assert all(g is not None for g in grads), "every parameter of the arm takes part in its logits"
 
 
 def test_head_ab_loss_skips_not_annotated_values() -> None:

@@ -154,3 +154,27 @@ def test_card_names_the_training_data_relative_to_the_working_directory(tmp_path
     assert inside["data"] == "runs/x/data.yaml"
     outside = str(tmp_path.parent / "elsewhere" / "data.yaml")
     assert _training_record(Path("best.pt"), {"data": outside}, {})["data"] == outside
+
+
+def test_float16_weight_storage_shrinks_the_onnx_files_and_keeps_their_outputs(
+    bundle: Path, weights: Path, tmp_path: Path
+) -> None:
+    import onnxruntime as ort
+
+    calib = _copy_images(tmp_path / "calib", sorted(BCCD.glob("*.jpg"))[:16])
+    out = tmp_path / "small"
+    args = [str(out), "--weights", str(weights), "--calib", str(calib), "--precision", "fp32,int8",
+            "--backend", "onnx", "--domain", "H_100x_C2", "--float-weights", "fp16"]
+    assert export_cli.main(args) == 0
+    card = ModelBundle.open(out).card  # checksums of the rewritten files
+    assert {(f.path, f.float_weights) for f in card.files} == {("model.onnx", "fp16"), ("model.int8.onnx", "fp16")}
+    assert {f.float_weights for f in ModelCard.load(bundle / "card.json").files} == {"fp32"}
+    sizes = {name: ((out / name).stat().st_size, (bundle / name).stat().st_size)
+             for name in ("model.onnx", "model.int8.onnx")}
+    assert sizes["model.onnx"][0] < 0.55 * sizes["model.onnx"][1], sizes
+    assert sizes["model.int8.onnx"][0] < sizes["model.int8.onnx"][1], sizes
+    tensor = preprocess(read_image(sorted(BCCD.glob("*.jpg"))[100]), card)
+    outputs = [ort.InferenceSession(str(folder / "model.onnx"), providers=["CPUExecutionProvider"])
+               .run(None, {"images": tensor})[0] for folder in (bundle, out)]
+    relative = np.abs(outputs[1] - outputs[0]) / (np.abs(outputs[0]) + 1e-3)
+    assert 0 < relative.max() < 2e-2, f"max relative error {relative.max():.2e}"

@@ -3,8 +3,11 @@
 Inputs: the detector's level maps (P3, P4, P5) followed by the outputs of the two earliest
 backbone stages (stride 2 and stride 4). The early maps are fused into one stride-4
 "structure" map; for each level a learnt depthwise patchify conv brings it to the level's
-stride, it is concatenated with the level map, and a small conv branch (as `Pose.cv4`) emits
-one logit per attribute value.
+stride (an average: size, amount, colour), a dense max pool over a window around each anchor
+brings it there too (a peak: a nucleolus or vacuole anywhere in the cell, which an average
+washes out — docs/attridet.md), both are concatenated with the level map, and a small conv
+branch (as `Pose.cv4`) emits one logit per attribute value. `peak_window=0` builds the head
+without the max path (checkpoints trained before it).
 
 Output of the exported / inference graph, per candidate anchor (channels first):
 
@@ -44,6 +47,8 @@ class StructureFusion(nn.Module):
 class AttriDetect(Detect):
     """Detect head whose output also carries attribute value probabilities (see module doc)."""
 
+    peak_window: int = 0  # what a head pickled before the max path existed unpickles with
+
     def __init__(
         self,
         nc: int,
@@ -51,8 +56,10 @@ class AttriDetect(Detect):
         pool_factors: Sequence[int],
         reg_max: int = 16,
         ch: Sequence[int] = (),
+        peak_window: int = 0,
     ) -> None:
-        """`ch`: level channels then the two early-stage channels; `pool_factors`: level stride / 4."""
+        """`ch`: level channels then the two early-stage channels; `pool_factors`: level stride / 4;
+        `peak_window`: side of the max pool in structure-map pixels (0: no max path)."""
         levels, early = tuple(ch[:-2]), tuple(ch[-2:])
         super().__init__(nc, reg_max, False, levels)
         self.attr_values = tuple(int(v) for v in attr_values)
@@ -61,9 +68,14 @@ class AttriDetect(Detect):
         c_s = max(16, levels[0] // 4)
         self.structure = StructureFusion(early[0], early[1], c_s)
         self.pool = nn.ModuleList(Conv(c_s, c_s, f, f, 0, g=c_s) for f in self.pool_factors)
+        self.peak_window = int(peak_window)
+        self.peak = nn.ModuleList(
+            nn.MaxPool2d(self.peak_window, f, self.peak_window // 2) for f in self.pool_factors if self.peak_window
+        )
         c4 = max(levels[0] // 4, 2 * self.na)
+        c_in = 2 * c_s if self.peak_window else c_s
         self.cv4 = nn.ModuleList(
-            nn.Sequential(Conv(x + c_s, c4, 3), Conv(c4, c4, 3), nn.Conv2d(c4, self.na, 1)) for x in levels
+            nn.Sequential(Conv(x + c_in, c4, 3), Conv(c4, c4, 3), nn.Conv2d(c4, self.na, 1)) for x in levels
         )
 
     def attribute_parameters(self) -> list[nn.Parameter]:
@@ -90,9 +102,12 @@ class AttriDetect(Detect):
     def _attr_logits(self, levels: list[torch.Tensor], early: list[torch.Tensor], head: nn.Module) -> torch.Tensor:
         bs = levels[0].shape[0]
         structure = self.structure(early[0], early[1])
-        out = [
-            head[i](torch.cat((levels[i], self.pool[i](structure)), 1)).view(bs, self.na, -1) for i in range(self.nl)
-        ]
+        out = []
+        for i, level in enumerate(levels):
+            parts = [level, self.pool[i](structure)]
+            if self.peak_window:
+                parts.append(self.peak[i](structure)[..., : level.shape[2], : level.shape[3]])
+            out.append(head[i](torch.cat(parts, 1)).view(bs, self.na, -1))
         return torch.cat(out, 2)
 
     def _inference(self, x: dict[str, torch.Tensor]) -> torch.Tensor:

@@ -18,7 +18,7 @@ from ultralytics.utils.torch_utils import initialize_weights
 
 from edge_app.taxonomy import Taxonomy
 from trainer.attridet.head import AttriDetect
-from trainer.attridet.spec import EARLY_LAYERS, EARLY_STRIDE, ModelSpec
+from trainer.attridet.spec import EARLY_LAYERS, EARLY_STRIDE, PEAK_WINDOW, ModelSpec
 
 ATTRIDET_KEY = "attridet"
 _PROBE_SIZE = 64
@@ -30,7 +30,9 @@ class AttriDetModel(DetectionModel):
     def __init__(self, cfg: Mapping[str, Any], ch: int = 3, nc: int | None = None, verbose: bool = True) -> None:
         super().__init__(dict(cfg), ch=ch, nc=nc, verbose=False)
         extra = self.yaml[ATTRIDET_KEY]
-        self._attach_attribute_head(extra["attr_values"], tuple(extra["early_layers"]), ch)
+        # A checkpoint from before the max path has no `peak_window`: it rebuilds without one.
+        self._attach_attribute_head(extra["attr_values"], tuple(extra["early_layers"]), ch,
+                                    int(extra.get("peak_window", 0)))
         self.not_annotated = int(extra["not_annotated"])
         if verbose:
             self.info()
@@ -41,11 +43,12 @@ class AttriDetModel(DetectionModel):
         assert isinstance(head, AttriDetect)
         return head
 
-    def _attach_attribute_head(self, attr_values: list[int], early: tuple[int, ...], ch: int) -> None:
+    def _attach_attribute_head(self, attr_values: list[int], early: tuple[int, ...], ch: int, peak_window: int) -> None:
         old = self.model[-1]
         channels = _probe_channels(self, [*old.f, *early], ch)
         strides = [int(s) for s in old.stride.tolist()]
-        head = AttriDetect(old.nc, attr_values, [s // EARLY_STRIDE for s in strides], old.reg_max, channels)
+        factors = [s // EARLY_STRIDE for s in strides]
+        head = AttriDetect(old.nc, attr_values, factors, old.reg_max, channels, peak_window)
         head.i, head.f, head.type = old.i, [*old.f, *early], "trainer.attridet.head.AttriDetect"
         head.np = sum(p.numel() for p in head.parameters())
         head.stride = old.stride.clone()
@@ -103,6 +106,7 @@ def model_yaml(spec: ModelSpec, taxonomy: Taxonomy) -> dict[str, Any]:
             "attr_names": [a.name for a in taxonomy.attributes],
             "not_annotated": taxonomy.not_annotated,
             "early_layers": list(EARLY_LAYERS),
+            "peak_window": PEAK_WINDOW,
         }
     return cfg
 

@@ -15,6 +15,10 @@ SCALES: tuple[str, ...] = ("n", "s", "m", "l", "x")
 # (layer 0 = P1/2 stem conv, layer 2 = the P2/4 C3k2 block), i.e. low-level structure.
 EARLY_LAYERS: tuple[int, int] = (0, 2)
 EARLY_STRIDE = 4
+# The attribute head's max path (head.py): a window of 13 structure-map pixels, 52 input pixels, about
+# one white cell at the 100x training scale (0.34 um/px at 320 px). Chosen in the frozen-feature A/B
+# (benchmarks/attribute_head_ab.py, docs/attridet.md).
+PEAK_WINDOW = 13
 
 
 @dataclass(frozen=True)
