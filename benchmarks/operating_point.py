@@ -26,7 +26,7 @@ from edge_app.runtime.detector import Detector
 from edge_app.runtime.nms import box_iou
 from export.labelled_set import load_split
 
-THRESHOLDS = (0.10, 0.15, 0.20, 0.25, 0.30, 0.40)
+THRESHOLDS = (0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.50)
 FLOOR = min(THRESHOLDS)
 
 

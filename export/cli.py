@@ -34,7 +34,8 @@ def _run_inspect(args: argparse.Namespace) -> int:
           f"{card.taxonomy.num_classes} classes, {card.taxonomy.num_attributes} attributes")
     print(f"  domains: {', '.join(card.domains) or 'unspecified'}")
     for f in card.files:
-        print(f"  {f.path:<32} {f.backend:<12} {f.precision:<5} sha256 ok")
+        stored = "  float weights stored fp16" if f.float_weights == "fp16" else ""
+        print(f"  {f.path:<32} {f.backend:<12} {f.precision:<5} sha256 ok{stored}")
     if card.calibration:
         print(f"  calibration: {card.calibration.get('images')} images of {card.calibration.get('domain')}, "
               f"float scope {card.calibration.get('float_scope')}")

@@ -57,9 +57,10 @@ def fields(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_both_benchmarks_run_on_the_shipped_bundle(fields: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _load("operating_point").main([str(BUNDLE), "--data", str(fields)]) == 0
+    op = _load("operating_point")
+    assert op.main([str(BUNDLE), "--data", str(fields)]) == 0
     rows = [line.split() for line in capsys.readouterr().out.splitlines()[2:]]
-    assert len(rows) == 6
+    assert [float(r[0]) for r in rows] == list(op.THRESHOLDS)
     for row in rows:
         boxes, found, extra, stray = int(row[1]), int(row[2]), int(row[4]), int(row[5])
         assert boxes == found + extra + stray
@@ -108,3 +109,25 @@ def test_head_ab_loss_skips_not_annotated_values() -> None:
     loss = ab.attribute_loss(logits, codes, [2, 2], skip=2)
     loss.backward()
     assert float(loss.detach()) == pytest.approx(np.log(2)) and not logits.grad[:, 2:].any()
+
+
+def test_max_path_ablation_builds_each_arms_head_and_restores_the_default() -> None:
+    pytest.importorskip("torch")
+    bench = _load("bench_attribute_max_path")
+    from edge_app.taxonomy import Taxonomy
+    from trainer.attridet.model import build_model
+    from trainer.attridet.spec import PEAK_WINDOW, ModelSpec
+
+    assert bench.ARMS["max path"] == PEAK_WINDOW
+    for window in bench.ARMS.values():
+        with bench.peak_window(window):
+            assert build_model(ModelSpec("n"), Taxonomy.leukemia_attri()).head.peak_window == window
+    assert build_model(ModelSpec("n"), Taxonomy.leukemia_attri()).head.peak_window == PEAK_WINDOW
+
+
+def test_max_path_ablation_refuses_a_bad_test_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bench = _load("bench_attribute_max_path")
+    code = bench.main(["--test", str(tmp_path / "missing" / "data.yaml"), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and "dataset YAML not found" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()  # refused before any synthesis or training
