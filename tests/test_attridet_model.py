@@ -55,8 +55,8 @@ def test_one_output_tensor_carries_box_class_and_attribute_channels(model) -> No
 
 
 def test_the_attribute_logits_see_a_peak_that_an_average_would_wash_out(model) -> None:
-    """The max path: one bright structure pixel moves the logits of the anchors whose window holds it,
-    and a checkpoint yaml from before the max path (no `peak_window`) still builds its own head."""
+    """The max path: one bright structure pixel reaches every anchor whose window holds it at full height
+    (the average divides it), and a checkpoint from before the max path still builds and runs its head."""
     from copy import deepcopy
 
     from trainer.attridet.model import AttriDetModel
